@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "L4Spec",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "l4spec", targets: ["l4spec"]),
+        .library(name: "Spec", targets: ["Spec"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // Pure state machine: no Foundation, no I/O (DESIGN §1).
+        .target(name: "Spec"),
+        .target(
+            name: "Scenarios",
+            dependencies: ["Spec", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("BuiltIn")]
+        ),
+        .target(name: "Verifier", dependencies: ["Spec", "Scenarios"]),
+        .executableTarget(
+            name: "l4spec",
+            dependencies: ["Verifier", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(
+            name: "SpecTests",
+            dependencies: ["Spec", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(
+            name: "ScenariosTests",
+            dependencies: ["Scenarios", "Spec", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Scenarios", "Spec", "l4spec"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
