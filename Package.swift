@@ -12,20 +12,26 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
         // Pure state machine: no Foundation, no I/O (DESIGN §1).
         .target(name: "Spec"),
+        // Generic explicit-state search; knows nothing about kernels (DESIGN §5).
+        .target(name: "StateExplorer", dependencies: [.product(name: "Atomics", package: "swift-atomics")]),
         .target(
             name: "Scenarios",
             dependencies: ["Spec", .product(name: "Yams", package: "Yams")],
             resources: [.copy("BuiltIn")]
         ),
         .target(name: "Verifier", dependencies: ["Spec", "Scenarios"]),
+        // Counts heap allocations for `l4spec bench` (interposes malloc in the executable only).
+        .target(name: "AllocCounter"),
         .executableTarget(
             name: "l4spec",
-            dependencies: ["Verifier", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Verifier", "Scenarios", "Spec", "AllocCounter", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .testTarget(name: "StateExplorerTests", dependencies: ["StateExplorer"]),
         .testTarget(
             name: "SpecTests",
             dependencies: ["Spec", .product(name: "PropertyBased", package: "swift-property-based")]
@@ -34,7 +40,7 @@ let package = Package(
             name: "ScenariosTests",
             dependencies: ["Scenarios", "Spec", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Scenarios", "Spec", "l4spec"]),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Scenarios", "Spec", .product(name: "PropertyBased", package: "swift-property-based")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -109,6 +109,12 @@ extension KernelState {
         allocate(ref, quota: req.factory.raw, kind: req.kind)
         if let t = req.bindThread { bindGate(GateID(index), to: t, label: gateLabel(req.kind)) }
         removeCap(at: task, req.slot, delete: true)
+        // Displacing a D cap to the caller's own task destroys it: the new object
+        // is freed again and the caller sees REMSGCUT (`Factory::map_obj`).
+        guard tasks[task.index].life == .live else {
+            destroy(ref)
+            return .ipc(.remsgcut)
+        }
         insertCap(Slot(ref, rights: .all, counted: true, server: objectKind == .gate), at: task, req.slot)
         return .success
     }

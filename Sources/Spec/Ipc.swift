@@ -120,6 +120,9 @@ extension KernelState {
         let zeroReceive = threads[s.index].receiveTimeoutZero != 0
         clearStaged(s)
         guard isCall else { return (.success, .success) }
+        // A sender killed by its own transfer (a displaced D cap) does not enter
+        // its receive phase: it is dying and must reach its teardown.
+        if threads[s.index].isDying { return (.ipc(.recanceled), .success) }
         if zeroReceive { return (.ipc(.retimeout), .success) }   // the reply cannot be there yet
         // A reply capability only for a call delivered to an open-waiting receiver.
         if receiverOpen {

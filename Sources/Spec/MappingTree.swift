@@ -86,6 +86,9 @@ extension KernelState {
         }
         // Rule 3: the displaced cap is removed with the full mask (delete flag).
         removeCap(at: dt, d, delete: true)
+        // The displaced cap may have destroyed the destination task itself
+        // (its existence lock is then invalid: nothing is inserted, §3.1).
+        guard tasks[dt.index].life == .live else { return }
         // The source may have vanished as a side effect (fix 705527d1).
         let now = slot(st, s)
         guard now.kindRaw == src.kindRaw, now.object == src.object else { return }

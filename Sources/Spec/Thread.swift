@@ -89,6 +89,7 @@ extension KernelState {
         clearStaged(t)
         threads[t.index].pending = .none
         threads[t.index].state = .dead
+        record(t, .killed)
         unlistReady(t)
     }
 }

@@ -1,0 +1,57 @@
+import Scenarios
+import Spec
+
+/// One replayed step of a trace: the event, what it returned, what changed,
+/// and how it compared with the trace's expectation.
+public struct StepReport: Sendable {
+    public var index: Int
+    public var line: Int?
+    public var event: String
+    public var outcome: Outcome
+    public var actor: String?
+    public var changes: [Change]
+    public var mismatches: [String]
+    public var stateAfter: KernelState
+}
+
+/// The result of replaying a whole trace: it stops at the first mismatch.
+public struct TraceRun: Sendable {
+    public var trace: Trace
+    public var scenario: Scenario
+    public var steps: [StepReport]
+    public var violations: [Violation]
+    /// The first step whose result differed from its expectation.
+    public var firstMismatch: StepReport? { steps.first { !$0.mismatches.isEmpty } }
+    public var passed: Bool { firstMismatch == nil && violations.isEmpty }
+}
+
+public enum TraceRunner {
+    /// Loads a trace file and the scenario it names (bad input → `InputError`).
+    public static func load(path: String) throws(InputError) -> (Trace, Scenario) {
+        let trace = try TraceLoader.load(path: path)
+        let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let scenario = try ScenarioLoader.resolve(trace.scenario, relativeTo: dir.isEmpty ? "." : dir)
+        return (trace, scenario)
+    }
+
+    /// Replays the events on the spec, checking expectations and `wellFormed`
+    /// after every step; stops at the first mismatch.
+    public static func run(_ trace: Trace, on scenario: Scenario) -> TraceRun {
+        var state = scenario.initial
+        var steps: [StepReport] = []
+        var violations: [Violation] = []
+        for (i, te) in trace.events.enumerated() {
+            let before = state
+            let result = state.apply(te.event)
+            let names = scenario.names
+            let mismatches = te.expect?.check(state: state, result: result, names: names) ?? []
+            steps.append(StepReport(index: i, line: te.line, event: EventText.describe(te.event, names: names),
+                                    outcome: result.outcome, actor: result.actor.map { names.name(.thread($0)) },
+                                    changes: state.changes(since: before, name: names.name), mismatches: mismatches,
+                                    stateAfter: state))
+            violations = state.wellFormed()
+            if !mismatches.isEmpty || !violations.isEmpty { break }
+        }
+        return TraceRun(trace: trace, scenario: scenario, steps: steps, violations: violations)
+    }
+}
