@@ -16,7 +16,7 @@ extension Expectation {
                 return nil
             }
             guard kinds.contains(ref.kind) else {
-                out.append("\(field): '\(name)' is a \(ref.kind), expected a \(kinds.map(\.description).joined(separator: " or "))")
+                out.append("\(field): '\(name)' is \(ref.kind.withArticle), expected \(describeKinds(kinds))")
                 return nil
             }
             return ref

@@ -63,3 +63,17 @@ public struct NameTable: Sendable, Hashable {
         }
     }
 }
+
+extension ObjectKind {
+    /// "a task", "an irq": for messages.
+    var withArticle: String { self == .irq ? "an irq" : "a \(self)" }
+}
+
+/// "a task", "a task or thread", "a task, thread or gate": for messages.
+func describeKinds(_ kinds: [ObjectKind]) -> String {
+    guard let first = kinds.first else { return "an object" }
+    if kinds.count == ObjectKind.allCases.count { return "an object" }
+    let rest = kinds.dropFirst().map(\.description)
+    guard let last = rest.last else { return first.withArticle }
+    return ([first.withArticle] + rest.dropLast()).joined(separator: ", ") + " or " + last
+}

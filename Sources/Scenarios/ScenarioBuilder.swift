@@ -49,22 +49,25 @@ struct ScenarioBuilder {
             let nameField = field.child("name", field.value)
             if name == "scheduler" { throw nameField.error("'scheduler' is reserved for the scheduler") }
             if let first = declared[name] {
-                throw nameField.error("duplicate name '\(name)' (already declared as a \(first.kind) at line \(first.line))")
+                throw nameField.error("duplicate name '\(name)' (already declared as \(first.kind.withArticle) at line \(first.line))")
             }
             declared[name] = (kind, field.line)
             sourceLines[name] = field.line
         }
+        // Without declared factories there is an implicit unlimited root,
+        // named `root` unless something else took the name.
+        if doc.factories.isEmpty && declared["root"] == nil { declared["root"] = (.factory, 0) }
     }
 
     /// Resolves a name to a built object of one of `kinds`.
     func resolve(_ ref: Doc.NameRef, _ kinds: [ObjectKind]) throws(InputError) -> ObjectRef {
-        let wanted = kinds.map(\.description).joined(separator: " or ")
+        let wanted = describeKinds(kinds)
         if ref.name == "scheduler" {
-            guard kinds.contains(.scheduler) else { throw ref.field.error("'scheduler' is the scheduler, expected a \(wanted)") }
+            guard kinds.contains(.scheduler) else { throw ref.field.error("'scheduler' is the scheduler, expected \(wanted)") }
             return .scheduler
         }
-        guard let decl = declared[ref.name] else { throw ref.field.error("unknown name '\(ref.name)' (no \(wanted) of that name)") }
-        guard kinds.contains(decl.kind) else { throw ref.field.error("'\(ref.name)' is a \(decl.kind), expected a \(wanted)") }
+        guard let decl = declared[ref.name] else { throw ref.field.error("unknown name '\(ref.name)' (not declared in this scenario)") }
+        guard kinds.contains(decl.kind) else { throw ref.field.error("'\(ref.name)' is \(decl.kind.withArticle), expected \(wanted)") }
         guard let r = names.resolve(ref.name) else {
             throw ref.field.error("'\(ref.name)' is declared at line \(decl.line), after this use; declare it first")
         }
@@ -93,9 +96,8 @@ struct ScenarioBuilder {
 
     mutating func buildFactories() throws(InputError) {
         guard !doc.factories.isEmpty else {
-            // No factories declared: an implicit unlimited root.
             _ = state.bootFactory(limit: nil, parent: nil)
-            if declared["root"] == nil { names.add("root", .factory(FactoryID(0))) }
+            if declared["root"]?.kind == .factory { names.add("root", .factory(FactoryID(0))) }
             return
         }
         for (i, f) in doc.factories.enumerated() {

@@ -135,7 +135,7 @@ public enum TraceLoader {
                 }
                 guard use.kinds.contains(ref.kind) else {
                     throw InputError(file: file, line: use.line, field: field,
-                                     message: "'\(use.name)' is a \(ref.kind), expected a \(use.kinds.map(\.description).joined(separator: " or "))")
+                                     message: "'\(use.name)' is \(ref.kind.withArticle), expected \(describeKinds(use.kinds))")
                 }
             }
         }

@@ -18,6 +18,24 @@ public struct RandomEvents: Sendable {
         self.labels = labels.isEmpty ? [0] : labels
     }
 
+    /// A guided event: capabilities are drawn from the slots the acting
+    /// thread's task actually holds, so most events reach a rule's body instead
+    /// of failing the lookup.
+    public func next<G: RandomNumberGenerator>(in state: KernelState, using g: inout G) -> Event {
+        let event = next(using: &g)
+        guard case .invoke(let cpu, _) = event, let t = state.current(on: cpu) else { return event }
+        let task = state.thread(t).task
+        guard task != 0xFF else { return event }
+        let held = (0..<slots).filter { !state.slot(TaskID(Int(task)), SlotIndex($0)).isEmpty }
+        guard !held.isEmpty else { return event }
+        var guided = self
+        guided.heldSlots = held
+        return .invoke(cpu: cpu, guided.invocation(using: &g))
+    }
+
+    /// When set, slot arguments are drawn from these (see `next(in:using:)`).
+    var heldSlots: [Int] = []
+
     public func next<G: RandomNumberGenerator>(using g: inout G) -> Event {
         let cpu = CPU(Int.random(in: 0..<cpus, using: &g))
         switch Int.random(in: 0..<20, using: &g) {
@@ -57,7 +75,10 @@ public struct RandomEvents: Sendable {
         }
     }
 
-    func slot<G: RandomNumberGenerator>(using g: inout G) -> SlotIndex { SlotIndex(Int.random(in: 0..<slots, using: &g)) }
+    func slot<G: RandomNumberGenerator>(using g: inout G) -> SlotIndex {
+        if let s = heldSlots.randomElement(using: &g), Int.random(in: 0..<8, using: &g) != 0 { return SlotIndex(s) }
+        return SlotIndex(Int.random(in: 0..<slots, using: &g))
+    }
     func optionalSlot<G: RandomNumberGenerator>(using g: inout G) -> SlotIndex? { Bool.random(using: &g) ? slot(using: &g) : nil }
     func capName<G: RandomNumberGenerator>(using g: inout G) -> CapName { Int.random(in: 0..<8, using: &g) == 0 ? .this : .slot(slot(using: &g)) }
     func timeout<G: RandomNumberGenerator>(using g: inout G) -> Timeout { Int.random(in: 0..<4, using: &g) == 0 ? .zero : .never }

@@ -9,6 +9,11 @@ public struct StepBenchmarkRow: Sendable {
     public var applyPerSecond: Double
     public var stepPerSecond: Double
     public var allocationsPerStep: Double
+    /// Share of events that succeeded or blocked (the rest hit an error path).
+    public var effectiveShare: Double
+    /// Guided walk (capabilities drawn from held slots): events/s of `apply`, and its share.
+    public var guidedPerSecond: Double
+    public var guidedShare: Double
 }
 
 public enum StepBenchmark {
@@ -26,8 +31,14 @@ public enum StepBenchmark {
             let a0 = allocations()
             let t0 = clock.now
             var idle = 0
+            var effective = 0
             for e in evs {
-                if state.apply(e).outcome == .idle {
+                let outcome = state.apply(e).outcome
+                switch outcome {
+                case .ok, .blocked: effective += 1
+                default: break
+                }
+                if outcome == .idle {
                     idle += 1
                     if idle > 64 { state = scenario.initial; idle = 0 }
                 }
@@ -45,11 +56,30 @@ public enum StepBenchmark {
                 sink &+= UInt64(s.ready[0].count)
             }
             let stepTime = seconds(clock.now - t1)
+
+            // Guided: event generation needs the state, so it is timed together with `apply`
+            // (an upper bound on the step cost).
+            var guidedState = scenario.initial
+            var grng = SplitMix64(seed: seed)
+            var guidedEffective = 0
+            let t2 = clock.now
+            for _ in 0..<events {
+                let e = gen.next(in: guidedState, using: &grng)
+                switch guidedState.apply(e).outcome {
+                case .ok, .blocked: guidedEffective += 1
+                case .idle: guidedState = scenario.initial
+                default: break
+                }
+            }
+            let guidedTime = seconds(clock.now - t2)
             if sink == UInt64.max { print("") }
             return StepBenchmarkRow(scenario: scenario.name, events: events,
                                     applyPerSecond: Double(events) / max(applyTime, 1e-9),
                                     stepPerSecond: Double(events) / max(stepTime, 1e-9),
-                                    allocationsPerStep: Double(allocs) / Double(max(events, 1)))
+                                    allocationsPerStep: Double(allocs) / Double(max(events, 1)),
+                                    effectiveShare: Double(effective) / Double(max(events, 1)),
+                                    guidedPerSecond: Double(events) / max(guidedTime, 1e-9),
+                                    guidedShare: Double(guidedEffective) / Double(max(events, 1)))
         }
     }
 

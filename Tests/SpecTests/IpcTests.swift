@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func send_toUnstartedThread_isNotExistent() {
-        var w = Self.world()
+        var w = Self.world(clientPrio: 2)
         #expect(w.s.invoke(as: w.client, .create(.thread, factory: 3, into: 4)) == .success)
         #expect(w.s.invoke(as: w.client, .send(.s(4), [1])) == .ipc(.enotExistent))
         #expect(w.s.invoke(as: w.client, .call(.s(4), [1])) == .ipc(.enotExistent))
@@ -80,7 +80,7 @@ import Testing
     }
 
     @Test func ipc_toNonThreadObjects() {
-        var w = Self.world()
+        var w = Self.world(clientPrio: 2)
         // A task answers a foreign protocol with -EBADPROTO, even without a receive phase.
         #expect(w.s.invoke(as: w.client, .send(.s(0), [1])) == .error(.ebadproto))
         // Other kernel objects drop a send-only result and answer a call with -EBADPROTO.
@@ -164,7 +164,7 @@ import Testing
     }
 
     @Test func reply_usedTwice_secondIsNotExistent() {
-        var w = Self.world()
+        var w = Self.world(serverPrio: 2)
         _ = w.s.invoke(as: w.server, .wait())
         _ = w.s.invoke(as: w.client, .call(.s(1), [1]))
         #expect(w.s.invoke(as: w.server, .reply([2])) == .success)
