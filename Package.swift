@@ -24,7 +24,9 @@ let package = Package(
             dependencies: ["Spec", .product(name: "Yams", package: "Yams")],
             resources: [.copy("BuiltIn")]
         ),
-        .target(name: "Verifier", dependencies: ["Spec", "Scenarios"]),
+        // The property catalogue (DESIGN §6): requirement texts and concrete checks.
+        .target(name: "Properties", dependencies: ["Spec", "Scenarios"], path: "Properties"),
+        .target(name: "Verifier", dependencies: ["Spec", "Scenarios", "StateExplorer", "Properties"]),
         // Counts heap allocations for `l4spec bench` (interposes malloc in the executable only).
         .target(name: "AllocCounter"),
         .executableTarget(
@@ -32,6 +34,7 @@ let package = Package(
             dependencies: ["Verifier", "Scenarios", "Spec", "AllocCounter", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "StateExplorerTests", dependencies: ["StateExplorer"]),
+        .testTarget(name: "PropertiesTests", dependencies: ["Properties", "Spec", "Scenarios"]),
         .testTarget(
             name: "SpecTests",
             dependencies: ["Spec", .product(name: "PropertyBased", package: "swift-property-based")]

@@ -32,7 +32,9 @@ struct ScenarioBuilder {
             throw InputError(file: file, line: nil, field: "(initial state)", message: "the boot state is not well formed: \(v)")
         }
         let policy = try b.buildPolicy(tasks)
-        let threads = doc.threads.enumerated().map { i, t in ThreadBehaviour(id: ThreadID(i), name: t.name, behaviour: t.behaviour) }
+        let threads = doc.threads.enumerated().map { i, t in
+            ThreadBehaviour(id: ThreadID(Int(b.names.resolve(t.name)?.index ?? UInt8(i))), name: t.name, behaviour: t.behaviour)
+        }
         return Scenario(name: doc.name, description: doc.description, sourcePath: sourcePath, initial: b.state, names: b.names,
                         threads: threads, bounds: doc.bounds, policy: policy, sourceLines: b.sourceLines)
     }
@@ -45,7 +47,8 @@ struct ScenarioBuilder {
         all += doc.threads.map { ($0.name, $0.field, .thread) }
         all += doc.gates.map { ($0.name, $0.field, .gate) }
         all += doc.irqs.map { ($0.name, $0.field, .irq) }
-        for (name, field, kind) in all {
+        // In document order, so a duplicate is reported at its second occurrence.
+        for (name, field, kind) in all.sorted(by: { $0.1.line < $1.1.line }) {
             let nameField = field.child("name", field.value)
             if name == "scheduler" { throw nameField.error("'scheduler' is reserved for the scheduler") }
             if let first = declared[name] {

@@ -56,9 +56,10 @@ enum YAMLKeyGuard {
         }
 
         mutating func firstComplexKey() -> Int? {
-            var blockIndent: Int?          // inside a block scalar introduced at this indentation
+            var blockIndent: Int?          // inside a block scalar whose parent starts at this column
             var lineStart = true
             var indent = 0
+            var keyColumn = 0              // the line's indentation plus any `- ` indicators
             while i < bytes.count {
                 let c = bytes[i]
                 if c == 0x0A {
@@ -72,6 +73,12 @@ enum YAMLKeyGuard {
                         if c == 0x0D || indent > b { skipToEndOfLine(); continue }
                         blockIndent = nil
                     }
+                    var j = i
+                    while at(j) == UInt8(ascii: "-") && (at(j + 1) == 0x20 || at(j + 1) == 0x09) {
+                        j += 2
+                        while j < bytes.count && bytes[j] == 0x20 { j += 1 }
+                    }
+                    keyColumn = indent + (j - i)
                 }
                 let boundary = i == 0 || YAMLKeyGuard.isBoundary(bytes[i - 1])
                 switch c {
@@ -91,7 +98,9 @@ enum YAMLKeyGuard {
                 case UInt8(ascii: "?") where boundary && isBlankOrEnd(i + 1):
                     return line
                 case UInt8(ascii: "|"), UInt8(ascii: ">"):
-                    if boundary && flow == 0 && restIsBlockHeader(i + 1) { blockIndent = indent }
+                    // Block scalar content is indented deeper than the key (or
+                    // sequence entry) it belongs to; anything else is structure.
+                    if boundary && flow == 0 && restIsBlockHeader(i + 1) { blockIndent = keyColumn }
                     i += 1
                 default:
                     i += 1

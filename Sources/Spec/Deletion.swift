@@ -99,6 +99,9 @@ extension KernelState {
         threads[t.index].state = .dead
         threads[t.index].dying = 0
         threads[t.index].pending = .none
+        threads[t.index].faultAccess = 0
+        threads[t.index].rcvBuf = noID
+        clearStaged(t)
         let task = threads[t.index].task
         threads[t.index].task = noID
         if task != noID { freeTaskIfUnreferenced(TaskID(Int(task))) }

@@ -52,10 +52,14 @@ extension KernelState {
     /// Completes a blocked thread's system call with `o` and makes it ready
     /// (front of its level, kernel-api §9).
     mutating func finish(_ t: ThreadID, _ o: Outcome) {
+        let fault = threads[t.index].pending == .pageFault ? threads[t.index].faultAccess : 0
+        let buffer = ReceiveBuffer(encoded: threads[t.index].rcvBuf)
         record(t, o)
         threads[t.index].rcvBuf = noID
+        threads[t.index].faultAccess = 0
         clearStaged(t)
         wake(t)
+        if fault != 0, case .memory(let page) = buffer { retryFault(t, page: page, write: fault == 2) }
     }
 
     /// Settles the party of a rendezvous that is not the acting thread.

@@ -179,7 +179,8 @@ public struct ThreadRecord: Equatable, Sendable {
     public var sendItemIndex: UInt8 = 0
     public var sendItemRights: UInt8 = 0
     public var sendItemFlags: UInt8 = 0
-    public var sendItemTarget: UInt8 = 0
+    /// The access a pending page fault retries: 0 none, 1 read, 2 write (kernel-api §6.6).
+    public var faultAccess: UInt8 = 0
     /// Words received by the last receive.
     public var mrCount: UInt8 = 0
     /// Result of the last completed (or woken) IPC, `ResultCode` encoding.

@@ -46,6 +46,7 @@ extension KernelState {
             if outcome != .blocked {
                 threads[t.index].pending = .none
                 threads[t.index].rcvBuf = noID
+                threads[t.index].faultAccess = 0
                 clearStaged(t)
                 if threads[t.index].state != .dead { record(t, outcome) }
             }
@@ -115,7 +116,10 @@ extension KernelState {
         case .gate:
             stage(t, Message(), rights: cap.rights, pending: .receive, receive: timeout, buffer: buffer)
             return invokeGate(t, GateID(Int(cap.ref.index)), rights: cap.rights, sendTimeout: timeout)
-        case .task, .factory, .scheduler:
+        case .task:
+            // `Task::invoke` ignores the SEND flag: a foreign label gets -EBADPROTO (§1).
+            return .error(.ebadproto)
+        case .factory, .scheduler:
             return receivePhase(t, from: t.raw, timeout: timeout, buffer: buffer)
         }
     }

@@ -66,10 +66,46 @@ extension KernelState {
         }
         let fault = Message(words: [UInt16(page.raw), write ? 1 : 0], label: Protocol.pageFault)
         stage(t, fault, rights: cap.rights, pending: .pageFault, receive: .never, buffer: .memory(page))
+        threads[t.index].faultAccess = write ? 2 : 1
+        let o: Outcome
         switch cap.ref.kind {
-        case .gate: return invokeGate(t, GateID(Int(cap.ref.index)), rights: cap.rights, sendTimeout: .never)
-        default: return sendPhase(t, to: ThreadID(Int(cap.ref.index)), timeout: .never)
+        case .gate: o = invokeGate(t, GateID(Int(cap.ref.index)), rights: cap.rights, sendTimeout: .never)
+        default: o = sendPhase(t, to: ThreadID(Int(cap.ref.index)), timeout: .never)
         }
+        // A send-phase ENOT_EXISTENT leaves the fault unresolved: it becomes an
+        // exception. Exception IPC is not modelled (§13 row 49, later); without
+        // a handler the thread calls itself and blocks forever, which the spec
+        // uses in both cases.
+        if o == .ipc(.enotExistent) {
+            blockOnSelf(t)
+            return .blocked
+        }
+        return o
+    }
+
+    /// kernel-api §6.6 — when the fault IPC ends, the access is retried: a normal
+    /// reply or any other IPC error counts as handled; if the page is still
+    /// missing, the thread faults again at once.
+    mutating func retryFault(_ t: ThreadID, page: PageIndex, write: Bool) {
+        guard threads[t.index].state == .ready, !threads[t.index].isDying else { return }
+        let o = memoryAccess(t, page: page, write: write)
+        if o != .blocked {
+            threads[t.index].pending = .none
+            threads[t.index].rcvBuf = noID
+            clearStaged(t)
+            record(t, o)
+        }
+    }
+
+    /// The thread waits on itself forever (only ex_regs cancel or deletion end it).
+    mutating func blockOnSelf(_ t: ThreadID) {
+        clearStaged(t)
+        threads[t.index].faultAccess = 0
+        threads[t.index].rcvBuf = noID
+        threads[t.index].state = .receiving
+        threads[t.index].partner = t.raw
+        threads[t.index].pending = .receive
+        unlistReady(t)
     }
 
     /// The kernel kills a thread it cannot continue (no pager): it becomes dead,
@@ -89,8 +125,13 @@ extension KernelState {
         clearStaged(t)
         threads[t.index].pending = .none
         threads[t.index].state = .dead
+        threads[t.index].faultAccess = 0
         record(t, .killed)
         unlistReady(t)
+        // Killing runs `do_kill`, which unbinds the thread from its task (kernel-api §3.2).
+        let task = threads[t.index].task
+        threads[t.index].task = noID
+        if task != noID { freeTaskIfUnreferenced(TaskID(Int(task))) }
     }
 }
 

@@ -3,6 +3,10 @@ public struct Trace<System: TransitionSystem>: Sendable {
     public var initial: System.State
     public var steps: [(action: System.Action, state: System.State)]
     public var count: Int { steps.count }
+    public init(initial: System.State, steps: [(action: System.Action, state: System.State)]) {
+        self.initial = initial
+        self.steps = steps
+    }
 }
 
 public enum Verdict<System: TransitionSystem>: Sendable {

@@ -13,6 +13,8 @@ public struct LivenessProperty<System: TransitionSystem>: Sendable {
         case eventually
         /// □◇P: every fair run visits P infinitely often.
         case alwaysEventually
+        /// W ⇝ P: from every reachable state satisfying W, every fair run reaches P.
+        case leadsTo(@Sendable (System.State) -> Bool)
     }
 
     public var name: String
@@ -128,9 +130,15 @@ public struct LivenessChecker<System: TransitionSystem>: Sendable {
         let bad = g.states.map { !property.predicate($0) }
         // ◇P only looks at runs that never met P; □◇P at any reachable ¬P cycle.
         var allowed = bad
-        if property.kind == .eventually {
+        var seeds: [Int] = []
+        switch property.kind {
+        case .alwaysEventually: break
+        case .eventually: seeds = (0..<g.states.count).filter { g.parent[$0] == nil && bad[$0] }
+        case .leadsTo(let when): seeds = (0..<g.states.count).filter { bad[$0] && when(g.states[$0]) }
+        }
+        if case .alwaysEventually = property.kind {} else {
             allowed = Array(repeating: false, count: g.states.count)
-            var stack = (0..<g.states.count).filter { g.parent[$0] == nil && bad[$0] }
+            var stack = seeds
             for s in stack { allowed[s] = true }
             while let i = stack.popLast() {
                 for e in g.edges[i] where bad[e.to] && !allowed[e.to] {
@@ -140,14 +148,50 @@ public struct LivenessChecker<System: TransitionSystem>: Sendable {
             }
             // A ¬P deadlock violates ◇P outright.
             if let dead = (0..<g.states.count).first(where: { allowed[$0] && g.edges[$0].isEmpty }) {
-                return .violated(lasso(g, to: dead, cycle: []))
+                return .violated(lasso(g, to: dead, cycle: [], through: seeds, allowed: allowed))
             }
         }
         for scc in stronglyConnectedComponents(g, allowed: allowed) {
             guard let cycle = fairCycle(g, scc: scc, property: property) else { continue }
-            return .violated(lasso(g, to: cycle.start, cycle: cycle.steps))
+            return .violated(lasso(g, to: cycle.start, cycle: cycle.steps, through: seeds, allowed: allowed))
         }
         return .holds
+    }
+
+    /// A lasso whose prefix passes through a seed state (for ◇ and ⇝ the run
+    /// must show W, then ¬P forever): the BFS-tree path to the nearest seed that
+    /// reaches `target` inside the allowed sub-graph, then that sub-path.
+    func lasso(_ g: Graph, to target: Int, cycle: [(action: System.Action, state: System.State)], through seeds: [Int], allowed: [Bool]) -> Lasso<System> {
+        guard !seeds.isEmpty else { return lasso(g, to: target, cycle: cycle) }
+        // Backwards BFS from the target inside `allowed` to find a seed.
+        var preds = [[(Int, Int)]](repeating: [], count: g.states.count)
+        for v in 0..<g.states.count where allowed[v] {
+            for e in g.edges[v] where allowed[e.to] { preds[e.to].append((v, e.action)) }
+        }
+        let seedSet = Set(seeds)
+        var next: [Int: (Int, Int)] = [:]
+        var queue = [target]
+        var head = 0
+        var found: Int? = seedSet.contains(target) ? target : nil
+        var seen: Set<Int> = [target]
+        while found == nil && head < queue.count {
+            let v = queue[head]
+            head += 1
+            for (p, a) in preds[v] where !seen.contains(p) {
+                seen.insert(p)
+                next[p] = (v, a)
+                if seedSet.contains(p) { found = p; break }
+                queue.append(p)
+            }
+        }
+        guard let seed = found else { return lasso(g, to: target, cycle: cycle) }
+        var result = lasso(g, to: seed, cycle: cycle)
+        var cur = seed
+        while let (to, a) = next[cur] {
+            result.prefix.append((g.actions[cur][a], g.states[to]))
+            cur = to
+        }
+        return result
     }
 
     /// Tarjan's algorithm, iterative, over the `allowed` sub-graph.

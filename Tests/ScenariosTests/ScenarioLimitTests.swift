@@ -39,6 +39,12 @@ struct ScenarioLimitTests {
         #expect(e.message.contains("mapping keys"))
     }
 
+    @Test func aliasKeyRightAfterABlockScalarIsStillSeen() throws {
+        let yaml = Self.billionLaughs + "\nlist:\n  - text: |\n      block\n    ? *i\n    : x\n"
+        let e = try #require(inputError { try ScenarioLoader.load(yaml: yaml, file: "keys.yaml") })
+        #expect(e.line == 13 && e.field == "yaml", "\(e)")
+    }
+
     @Test func anchorsAndAliasesInValuesAreFine() throws {
         let yaml = minimalScenario.replacingOccurrences(of: "priority: 10", with: "priority: &p 10\n    cpu: 0")
             + "\n  - {name: second, task: app, priority: *p}"

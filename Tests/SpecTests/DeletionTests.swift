@@ -242,10 +242,12 @@ import Testing
         let c = sb.thread(in: C, prio: 1, pager: 1)
         sb.cap(.task(C), in: A, at: 0)
         sb.cap(.thread(c), in: A, at: 1)
-        sb.cap(.thread(a), in: C, at: 1)                      // c's pager
+        sb.cap(.thread(a), in: C, at: 1, rights: [.r, .w])    // c's pager (no D)
         sb.cap(.task(C), in: C, at: 0, rights: [.r, .w])
+        sb.cap(.task(A), in: A, at: 2)
+        sb.cap(.thread(a), in: A, at: 3)                      // so that a outlives C's copy
         var s = sb.state
-        #expect(s.invoke(as: a, .unmapObj(task: 0, 0, delete: true)) == .success)
+        #expect(s.invoke(as: a, .unmapObj(task: 2, 0, delete: true)) == .success)
         #expect(s.task(C).life == .zombie)
         #expect(s.isLive(.thread(c)))
         #expect(s.invoke(as: a, .ipcSleep(timeout: .never)) == .blocked)
