@@ -18,7 +18,11 @@ let package = Package(
         // Pure state machine: no Foundation, no I/O (DESIGN §1).
         .target(name: "Spec"),
         // Generic explicit-state search; knows nothing about kernels (DESIGN §5).
-        .target(name: "StateExplorer", dependencies: [.product(name: "Atomics", package: "swift-atomics")]),
+        // Cross-module optimisation lets clients specialise the generic search
+        // loop for their system; without it the hot loop spends a quarter of its
+        // time in generic-metadata lookups (docs/performance.md).
+        .target(name: "StateExplorer", dependencies: [.product(name: "Atomics", package: "swift-atomics")],
+                swiftSettings: [.unsafeFlags(["-cross-module-optimization"])]),
         .target(
             name: "Scenarios",
             dependencies: ["Spec", .product(name: "Yams", package: "Yams")],

@@ -4,7 +4,15 @@ import Spec
 /// The property catalogue (DESIGN §6, properties.md §8). Filled by the
 /// per-family files; `Catalogue.all` lists every entry in ID order.
 public enum Catalogue {
-    public static var all: [CatalogueEntry] { [] }
+    /// Every entry, in ID order (families as in properties.md §8).
+    public static let all: [CatalogueEntry] =
+        CapabilityProperties.all + MappingProperties.all + IpcProperties.all + SchedulingProperties.all
+        + MemoryProperties.all + IrqProperties.all + InformationFlowProperties.all
+
+    /// The entry with this ID, if the catalogue has one.
+    public static func entry(id: String) -> CatalogueEntry? {
+        all.first { $0.id == id }
+    }
 }
 
 /// What a property is checked over.
@@ -16,8 +24,15 @@ public enum PropertyKind: String, Sendable {
 
 /// What a check sees besides the state: the scenario (policy, names, boot state).
 public struct CheckContext: Sendable {
-    public var scenario: Scenario
-    public init(scenario: Scenario) { self.scenario = scenario }
+    public var scenario: Scenario {
+        didSet { facts = BootFacts(scenario) }
+    }
+    /// Derived once from the scenario: policy indices, boot attribution, islands.
+    private(set) var facts: BootFacts
+    public init(scenario: Scenario) {
+        self.scenario = scenario
+        facts = BootFacts(scenario)
+    }
 }
 
 /// One catalogue entry. A check returns the list of what is violated (empty = holds).

@@ -115,6 +115,11 @@ extension KernelState {
         guard rec.life == .zombie, rec.state == .dead, !rec.isDying else { return }
         for g in 0..<Capacity.gates where gates[g].life != .free && gates[g].thread == t.raw { return }
         for i in 0..<Capacity.irqs where irqs[i].life != .free && irqs[i].thread == t.raw { return }
+        // A thread still waiting in a closed receive on it (an orphaned caller,
+        // kernel-api §5.4) pins the entry: reusing it for a new thread would let
+        // that thread complete a wait meant for the dead one.
+        for i in 0..<Capacity.threads where i != t.index && threads[i].life != .free
+            && threads[i].state == .receiving && threads[i].partner == t.raw { return }
         free(.thread(t))
     }
 }

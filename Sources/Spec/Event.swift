@@ -57,11 +57,14 @@ public enum ReceiveBuffer: Hashable, Sendable {
     case object(SlotIndex)
     case memory(PageIndex)
 
+    /// One byte: `noID`, an object slot (bit 6 clear) or a memory page (bit 6 set).
+    /// Indices past the capacity all lie beyond every bound and behave alike
+    /// (nothing lands there), so they share the sentinel 63 of their space.
     var encoded: UInt8 {
         switch self {
         case .none: noID
-        case .object(let s): s.raw
-        case .memory(let p): 0x40 | p.raw
+        case .object(let s): min(s.raw, 0x3F)
+        case .memory(let p): 0x40 | min(p.raw, 0x3F)
         }
     }
     init(encoded: UInt8) {

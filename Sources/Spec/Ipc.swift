@@ -59,7 +59,15 @@ extension KernelState {
         threads[t.index].faultAccess = 0
         clearStaged(t)
         wake(t)
-        if fault != 0, case .memory(let page) = buffer { retryFault(t, page: page, write: fault == 2) }
+        guard fault != 0, case .memory(let page) = buffer else { return }
+        // kernel-api §6.6: a send-phase ENOT_EXISTENT leaves the fault unresolved
+        // (an exception; without a handler the thread blocks on itself); any
+        // other end of the fault IPC counts as handled and the access is retried.
+        if o == .ipc(.enotExistent) {
+            blockOnSelf(t)
+        } else {
+            retryFault(t, page: page, write: fault == 2)
+        }
     }
 
     /// Settles the party of a rendezvous that is not the acting thread.
@@ -269,6 +277,9 @@ extension KernelState {
             threads[callee.index].replyTo = noID
             threads[callee.index].replyRights = 0
         }
+        // The wait no longer pins a deleted callee's entry.
+        threads[t.index].partner = noID
+        freeThreadIfUnreferenced(callee)
     }
 }
 

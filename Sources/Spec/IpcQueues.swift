@@ -47,9 +47,13 @@ extension KernelState {
         let p = queuePriority(s)
         var prev: Sender?
         var cur = Sender(encoded: head(q))
-        while let c = cur, queuePriority(c) >= p {
+        var steps = 0
+        // Bounded walk: a queue holds each sender at most once (IPC-3), so it is
+        // never longer than the number of senders; the bound keeps `step` total.
+        while let c = cur, queuePriority(c) >= p, steps <= Capacity.threads + Capacity.irqs {
             prev = c
             cur = Sender(encoded: next(c))
+            steps += 1
         }
         setNext(s, cur?.encoded ?? noID)
         if let prev { setNext(prev, s.encoded) } else { setHead(q, s.encoded) }

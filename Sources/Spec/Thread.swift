@@ -111,6 +111,10 @@ extension KernelState {
     /// The kernel kills a thread it cannot continue (no pager): it becomes dead,
     /// as in `do_kill`, but the object stays (kernel-api §6.6, §5.4 last row).
     mutating func halt(_ t: ThreadID) {
+        // Dead first: a released sender that retries (a page fault to this
+        // thread as its pager) must find it gone, not queue at it again.
+        threads[t.index].state = .dead
+        unlistReady(t)
         while let s = popSender(at: t) {
             switch s {
             case .thread(let x): finish(x, .ipc(.secanceled))
@@ -124,10 +128,8 @@ extension KernelState {
         threads[t.index].replyRights = 0
         clearStaged(t)
         threads[t.index].pending = .none
-        threads[t.index].state = .dead
         threads[t.index].faultAccess = 0
         record(t, .killed)
-        unlistReady(t)
         // Killing runs `do_kill`, which unbinds the thread from its task (kernel-api §3.2).
         let task = threads[t.index].task
         threads[t.index].task = noID

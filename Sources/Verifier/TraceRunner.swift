@@ -27,11 +27,11 @@ public struct TraceRun: Sendable {
 
 public enum TraceRunner {
     /// Loads a trace file and the scenario it names (bad input → `InputError`).
+    /// Names in expectations are bound at load time, so a dangling name is an
+    /// input error with file, line and field rather than a run-time mismatch.
     public static func load(path: String) throws(InputError) -> (Trace, Scenario) {
-        let trace = try TraceLoader.load(path: path)
-        let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        let scenario = try ScenarioLoader.resolve(trace.scenario, relativeTo: dir.isEmpty ? "." : dir)
-        return (trace, scenario)
+        let bound = try TraceLoader.loadBound(path: path)
+        return (bound.trace, bound.scenario)
     }
 
     /// Replays the events on the spec, checking expectations and `wellFormed`

@@ -141,6 +141,29 @@ import Testing
         expectWellFormed(w.s)
     }
 
+    @Test func createFactory_costPlusLimitOverflowing_isENOMEM() {
+        var w = Self.world()
+        #expect(w.s.invoke(as: w.a, .create(.factory(limit: .max), factory: 1, into: 4)) == .error(.enomem))
+        #expect(w.s.slot(w.A, 4).isEmpty)
+        #expect(w.s.factory(FactoryID(2)).life == .free)
+        expectWellFormed(w.s)
+    }
+
+    @Test func create_withTheObjectTableFull_isENOMEM() {
+        // The model's fixed capacity stands in for kernel memory running out.
+        var sb = SystemBuilder()
+        let A = sb.task()
+        let a = sb.thread(in: A)
+        for _ in 0..<Capacity.gates { _ = sb.gate() }
+        sb.cap(.factory(sb.root), in: A, at: 1)
+        var s = sb.state
+        let used = s.factory(sb.root).used
+        #expect(s.invoke(as: a, .create(.gate(label: 0, thread: nil), factory: 1, into: 4)) == .error(.enomem))
+        #expect(s.slot(A, 4).isEmpty)
+        #expect(s.factory(sb.root).used == used)
+        expectWellFormed(s)
+    }
+
     @Test func createGate_labelLowBits_isEINVAL() {
         var w = Self.world()
         for label: UInt16 in [0x41, 0x42, 0x43] {

@@ -86,8 +86,10 @@ import Testing
         // Other kernel objects drop a send-only result and answer a call with -EBADPROTO.
         #expect(w.s.invoke(as: w.client, .send(.s(3), [1])) == .success)
         #expect(w.s.invoke(as: w.client, .call(.s(3), [1])) == .error(.ebadproto))
-        // A receive-only invocation of a non-sender object is a sleep on oneself.
+        // A receive-only invocation of a non-sender object is a sleep on oneself;
+        // a task runs `Task::invoke` regardless and rejects the foreign protocol.
         #expect(w.s.invoke(as: w.client, .ipcReceive(cap: .s(3), timeout: .zero, buffer: .none)) == .ipc(.retimeout))
+        #expect(w.s.invoke(as: w.client, .ipcReceive(cap: .s(0), timeout: .zero, buffer: .none)) == .error(.ebadproto))
         expectWellFormed(w.s)
     }
 
@@ -287,7 +289,38 @@ import Testing
         #expect(s.senderQueue(r).isEmpty)
     }
 
+    @Test func closedReceive_takesTheNamedSenderEvenIfOthersAreAhead() {
+        var sb = SystemBuilder()
+        let T = sb.task()
+        let s1 = sb.thread(in: T, prio: 3)
+        let s2 = sb.thread(in: T, prio: 2)
+        let r = sb.thread(in: T, prio: 1)
+        sb.cap(.thread(r), in: T, at: 0)
+        sb.cap(.thread(s2), in: T, at: 1)
+        var s = sb.state
+        #expect(s.invoke(as: s1, .send(.s(0), [1])) == .blocked)
+        #expect(s.invoke(as: s2, .send(.s(0), [2])) == .blocked)
+        #expect(s.senderQueue(r) == [.thread(s1), .thread(s2)])
+        // A queued sender is taken at once, even with a zero receive timeout.
+        #expect(s.invoke(as: r, .ipcReceive(cap: .s(1), timeout: .zero, buffer: .none)) == .success)
+        #expect(s.receivedWords(r) == [2])
+        #expect(s.senderQueue(r) == [.thread(s1)])
+        #expect(s.lastResult(s2) == .success)
+        expectWellFormed(s)
+    }
+
     // MARK: - Typed items (kernel-api §4.3, §4.5)
+
+    @Test func replyItem_SIsMaskedByTheCallersCap() {
+        // The reply uses the rights the caller called with (kernel-api §1 step 1).
+        var w = Self.world(serverCap: [.r, .w])
+        _ = w.s.invoke(as: w.server, .wait())
+        #expect(w.s.invoke(as: w.client, .call(.s(1), [1], buffer: .object(SlotIndex(5)))) == .blocked)
+        #expect(w.s.invoke(as: w.server, .reply(item: .obj(0, .all))) == .success)
+        #expect(w.s.slot(w.A, 5).ref == .task(w.B))
+        #expect(w.s.slot(w.A, 5).rights == [.r, .w, .d])
+        expectWellFormed(w.s)
+    }
 
     @Test func objectItem_isDelegatedIntoTheReceiveBuffer() {
         var w = Self.world()
@@ -329,6 +362,25 @@ import Testing
         #expect(w.s.thread(w.server).replyTo == 0xFF)          // the sender skipped its receive phase
         #expect(w.s.thread(w.client).state == .ready)
         #expect(w.s.countedRefs(.gate(w.g)) == 1)
+        expectWellFormed(w.s)
+    }
+
+    @Test func callWhoseTransferDeletesTheCaller_endsRECANCELED() {
+        // The server's receive buffer holds the only cap to the client, with D:
+        // the delivered item displaces it, the client is deleted by its own call
+        // and does not enter its receive phase.
+        var w = Self.world()
+        w.s.give(.thread(w.client), to: w.B, at: 5)
+        #expect(w.s.invoke(as: w.server, .unmapObj(task: 0, 1)) == .success)          // B:1 goes; B:5 is the last cap
+        #expect(w.s.invoke(as: w.server, .wait(buffer: .object(SlotIndex(5)))) == .blocked)
+        #expect(w.s.invoke(as: w.client, .call(.s(1), [1], item: .obj(2, [.r, .w]))) == .ipc(.recanceled))
+        #expect(w.s.thread(w.client).isDying)
+        #expect(w.s.slot(w.B, 5).ref == .gate(w.g))
+        #expect(w.s.lastResult(w.server) == .success)
+        #expect(w.s.thread(w.server).replyTo == 0xFF)
+        expectWellFormed(w.s)
+        #expect(w.s.apply(.tick(cpu: CPU(0))).outcome == .success)                    // the server runs first
+        #expect(w.s.apply(.tick(cpu: CPU(0))) == StepResult(.tornDown, actor: w.client))
         expectWellFormed(w.s)
     }
 

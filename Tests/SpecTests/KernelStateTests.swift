@@ -122,17 +122,27 @@ import Testing
         var s = KernelState(config: Config(slotBound: 2, pageBound: 2, cpuCount: 1))
         let root = s.bootFactory(limit: nil, parent: nil)!
         let child = s.bootFactory(limit: 4, parent: root)!
-        #expect(s.bootFactory(limit: 1, parent: root) != nil)
-        #expect(s.bootFactory(limit: 1, parent: root) == nil)          // no table entry left
-        #expect(s.bootTask(quota: child) != nil)                        // 3 of 4
-        #expect(s.bootThread(quota: child, task: nil, prio: 1, cpu: nil, pager: nil, started: false) == nil)  // over quota
+        let third = s.bootFactory(limit: 1, parent: root)
+        let fourth = s.bootFactory(limit: 1, parent: root)              // no table entry left
+        let task = s.bootTask(quota: child)                              // 3 of 4
+        let thread = s.bootThread(quota: child, task: nil, prio: 1, cpu: nil, pager: nil, started: false)  // over quota
+        #expect(third != nil)
+        #expect(fourth == nil)
+        #expect(task != nil)
+        #expect(thread == nil)
         let t = s.bootTask(quota: root)!
-        #expect(!s.bootCap(.task(t), task: t, slot: SlotIndex(2), rights: .all, server: false, weak: false))   // beyond bound
-        #expect(s.bootCap(.task(t), task: t, slot: SlotIndex(1), rights: .all, server: false, weak: false))
-        #expect(!s.bootCap(.task(t), task: t, slot: SlotIndex(1), rights: .all, server: false, weak: false))   // occupied
-        #expect(!s.bootPage(task: t, page: PageIndex(2), frame: FrameID(0), rights: .all, from: nil))
-        #expect(s.bootPage(task: t, page: PageIndex(0), frame: FrameID(0), rights: [.r], from: nil))
-        #expect(!s.bootPage(task: t, page: PageIndex(1), frame: FrameID(0), rights: .all, from: (t, PageIndex(0))))  // more rights than the parent
+        let beyond = s.bootCap(.task(t), task: t, slot: SlotIndex(2), rights: .all, server: false, weak: false)
+        let placed = s.bootCap(.task(t), task: t, slot: SlotIndex(1), rights: .all, server: false, weak: false)
+        let occupied = s.bootCap(.task(t), task: t, slot: SlotIndex(1), rights: .all, server: false, weak: false)
+        let pageBeyond = s.bootPage(task: t, page: PageIndex(2), frame: FrameID(0), rights: .all, from: nil)
+        let root0 = s.bootPage(task: t, page: PageIndex(0), frame: FrameID(0), rights: [.r], from: nil)
+        let wider = s.bootPage(task: t, page: PageIndex(1), frame: FrameID(0), rights: .all, from: (t, PageIndex(0)))
+        #expect(!beyond)
+        #expect(placed)
+        #expect(!occupied)
+        #expect(!pageBeyond)
+        #expect(root0)
+        #expect(!wider)                                                   // more rights than the parent
         #expect(s.wellFormed().isEmpty)
     }
 }

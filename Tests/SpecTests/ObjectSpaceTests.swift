@@ -149,8 +149,13 @@ import Testing
         var w = Self.world()
         #expect(w.s.invoke(as: w.a, .map(dst: 1, src: 0, .obj(2, .all, server: true), to: 4)) == .success)
         #expect(w.s.slot(w.B, 4).server)
-        // B's gate h cap has no server view: requesting it gives the plain view.
-        #expect(w.s.slot(w.B, 3).server == false)
+        // Without the request the copy gets the plain view.
+        #expect(w.s.invoke(as: w.a, .map(dst: 1, src: 0, .obj(2, .all), to: 5)) == .success)
+        #expect(!w.s.slot(w.B, 5).server)
+        // B's cap to h has no server view: requesting it still gives the plain view.
+        #expect(w.s.invoke(as: w.a, .map(dst: 0, src: 1, .obj(3, .all, server: true), to: 4)) == .success)
+        #expect(w.s.slot(w.A, 4).ref == .gate(w.h))
+        #expect(!w.s.slot(w.A, 4).server)
         expectWellFormed(w.s)
     }
 

@@ -263,6 +263,137 @@ import Testing
         expectWellFormed(x.s)
     }
 
+    @Test func pageFault_replyWithoutMapping_faultsAgainAtOnce() {
+        var x = Self.fault()
+        _ = x.s.invoke(as: x.pager, .wait())
+        _ = x.s.invoke(as: x.f, .memAccess(page: PageIndex(2), write: false))
+        // The pager answers without a mapping and waits again: the access is
+        // retried, faults again, and the new fault reaches the waiting pager.
+        #expect(x.s.invoke(as: x.pager, .ipcReplyAndWait(Message(words: [0]), timeout: .never, buffer: .none)) == .success)
+        #expect(x.s.thread(x.f).state == .receiving)
+        #expect(x.s.thread(x.f).partner == x.pager.raw)
+        #expect(x.s.thread(x.pager).replyTo == x.f.raw)
+        #expect(x.s.receivedWords(x.pager) == [2, 0])
+        expectWellFormed(x.s)
+    }
+
+    @Test func pageFault_canceled_isRetried() {
+        var x = Self.fault()
+        _ = x.s.invoke(as: x.pager, .wait())
+        _ = x.s.invoke(as: x.f, .memAccess(page: PageIndex(2), write: false))
+        // RECANCELED counts as handled (kernel-api §6.6): the access is retried and faults again.
+        #expect(x.s.invoke(as: x.pager, .threadExRegs(thread: .s(1), cancel: true)) == .success)
+        #expect(x.s.thread(x.pager).replyTo == 0xFF)
+        #expect(x.s.thread(x.f).state == .sending)
+        #expect(x.s.senderQueue(x.pager) == [.thread(x.f)])
+        expectWellFormed(x.s)
+    }
+
+    @Test func pageFault_toAnUnstartedPager_blocksOnItself() {
+        // kernel-api §6.6: a send-phase ENOT_EXISTENT leaves the fault unresolved
+        // (an exception; without a handler the thread blocks on itself).
+        var sb = SystemBuilder()
+        let A = sb.task()
+        let f = sb.thread(in: A, pager: 1)
+        let p = sb.thread(in: A, started: false)
+        sb.cap(.thread(p), in: A, at: 1)
+        var s = sb.state
+        #expect(s.invoke(as: f, .memAccess(page: PageIndex(0), write: true)) == .blocked)
+        #expect(s.thread(f).state == .receiving)
+        #expect(s.thread(f).partner == f.raw)
+        #expect(s.ready().isEmpty)
+        expectWellFormed(s)
+    }
+
+    @Test func pageFault_throughAGateBoundToADeadThread_blocksOnItself() {
+        var sb = SystemBuilder()
+        let A = sb.task()
+        let f = sb.thread(in: A, prio: 2, pager: 1)
+        let dead = sb.thread(in: A, started: false)
+        let g = sb.gate(thread: dead, label: 0x10)
+        sb.cap(.gate(g), in: A, at: 1)
+        var s = sb.state
+        #expect(s.invoke(as: f, .memAccess(page: PageIndex(0), write: false)) == .blocked)
+        #expect(s.thread(f).state == .receiving)
+        #expect(s.thread(f).partner == f.raw)
+        #expect(s.ready().isEmpty)
+        expectWellFormed(s)
+    }
+
+    /// Finding: kernel-api §6.6 — a send-phase ENOT_EXISTENT leaves a fault
+    /// unresolved (an exception; without a handler the thread blocks on itself),
+    /// and §3.3 — deleting an unbound gate aborts its blocked senders with
+    /// ENOT_EXISTENT. The spec treats every outcome that ends a pending fault as
+    /// handled (`finish` → `retryFault`), so the faulting thread retries, finds
+    /// its pager slot emptied with the gate, and is killed instead.
+    @Test func pageFault_blockedOnAGateThatIsDeleted_blocksOnItself() {
+        var sb = SystemBuilder()
+        let A = sb.task()
+        let f = sb.thread(in: A, prio: 2, pager: 1)
+        let d = sb.thread(in: A, prio: 1)
+        let g = sb.gate()
+        sb.cap(.task(A), in: A, at: 0)
+        sb.cap(.gate(g), in: A, at: 1)
+        var s = sb.state
+        #expect(s.invoke(as: f, .memAccess(page: PageIndex(0), write: false)) == .blocked)
+        #expect(s.thread(f).state == .onGate)
+        #expect(s.invoke(as: d, .unmapObj(task: 0, 1, delete: true)) == .success)
+        #expect(s.gate(g).life == .free)
+        withKnownIssue("spec bug: a fault ended by send-phase ENOT_EXISTENT is retried (and the thread killed) instead of becoming an exception") {
+            #expect(s.thread(f).state == .receiving)
+            #expect(s.thread(f).partner == f.raw)
+        }
+        expectWellFormed(s)
+    }
+
+    /// Finding (non-termination): `halt` (Thread.swift) pops the killed thread's
+    /// senders while it is still ready; `finish` (Ipc.swift) retries a popped
+    /// sender's page fault at once, which sends to the same victim again and is
+    /// re-queued, so the loop never ends and `step` never returns. Reference
+    /// (kernel-api §6.6, §5.3): the sender gets SECANCELED, its retried fault
+    /// finds its pager dead (send-phase ENOT_EXISTENT) and it blocks on itself.
+    @Test
+    func killingAPager_withAFaultingSenderQueued_terminates() {
+        var sb = SystemBuilder()
+        let A = sb.task()
+        let y = sb.thread(in: A, prio: 2, pager: 0)
+        let x = sb.thread(in: A, prio: 1)                       // no pager
+        sb.cap(.thread(x), in: A, at: 0)
+        var s = sb.state
+        #expect(s.invoke(as: y, .memAccess(page: PageIndex(1), write: false)) == .blocked)
+        #expect(s.senderQueue(x) == [.thread(y)])
+        #expect(s.invoke(as: x, .memAccess(page: PageIndex(1), write: false)) == .killed)
+        #expect(s.thread(y).state == .receiving)
+        #expect(s.thread(y).partner == y.raw)
+        expectWellFormed(s)
+    }
+
+    /// Finding (stack overflow): two threads that page each other. X's fault
+    /// message to Y completes Y's own pending fault (a send to the thread waiting
+    /// for our reply counts as the reply, kernel-api §6.2 step 1), `finish`
+    /// retries Y's fault at once inside the same step, which completes X's, and so
+    /// on: unbounded recursion (`finish` → `retryFault` → `memoryAccess` →
+    /// `sendPhase` → `finish`), SIGSEGV. Reference (kernel-api §6.6, §5.3): the
+    /// access is retried when the thread next runs; the step ends with X blocked
+    /// on Y and Y ready.
+    @Test
+    func mutualPagers_faultingInTurn_terminates() {
+        var sb = SystemBuilder()
+        let A = sb.task()
+        let x = sb.thread(in: A, pager: 1)
+        let y = sb.thread(in: A, pager: 0)
+        sb.cap(.thread(x), in: A, at: 0)
+        sb.cap(.thread(y), in: A, at: 1)
+        var s = sb.state
+        #expect(s.invoke(as: x, .wait()) == .blocked)
+        #expect(s.invoke(as: y, .memAccess(page: PageIndex(1), write: false)) == .blocked)
+        #expect(s.thread(x).replyTo == y.raw)
+        #expect(s.invoke(as: x, .memAccess(page: PageIndex(1), write: false)) == .blocked)
+        #expect(s.thread(x).state == .receiving)
+        #expect(s.thread(x).partner == y.raw)
+        expectWellFormed(s)
+    }
+
     /// Finding: kernel-api §6.7 (table "Labels") — a page fault sent through a
     /// thread-cap pager shows label 0 in the pager's label register (the -2 is
     /// the tag's protocol, §6.6). The spec has one label field and stores 0xFFFE

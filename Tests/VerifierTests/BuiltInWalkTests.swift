@@ -12,7 +12,7 @@ import Testing
         let scenario = try ScenarioLoader.builtIn(name)
         let gen = RandomEvents(slots: Int(scenario.initial.config.slotBound), pages: Int(scenario.initial.config.pageBound),
                                cpus: Int(scenario.initial.config.cpuCount), words: scenario.bounds.wordValues, labels: scenario.bounds.labels)
-        await propertyCheck(count: 20, input: Gen.uint64) { seed in
+        await propertyCheck(count: 20, input: Gen.uint64()) { seed in
             var rng = SplitMix64(seed: seed)
             var state = scenario.initial
             for i in 0..<1_500 {

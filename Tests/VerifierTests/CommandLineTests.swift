@@ -137,7 +137,7 @@ import Testing
 
     @Test func bench_step_reportsRates() throws {
         let r = try l4spec(["bench", "step", "--events", "2000"])
-        #expect(r.code == 0, r.err)
+        #expect(r.code == 0, "\(r.err)")
         #expect(r.out.contains("state size"))
         #expect(r.out.contains("allocs/step"))
         let bad = try l4spec(["bench", "step", "--events", "0"])
