@@ -19,7 +19,7 @@ enum CapabilityProperties {
         kind: .stateInvariant,
         assumptions: [
             "Reuses the spec's well-formedness clauses slotsNameLiveObjects and bindingsNameExistingObjects.",
-            "A deleted thread may still be named by gate/Irq bindings and by an orphaned closed wait (kernel-api §5.4); such references must name an entry that is not free.",
+            "A deleted thread may still be named by gate/Irq bindings and by an orphaned closed wait (kernel-api §5.4); such references must name an entry that is not free (the spec pins it). A closed wait on an Irq that was deleted names a freed entry and is reported: kernel-api documents the orphaned wait only for a deleted callee thread.",
             "The root factory (no parent) is the kernel's own account and has no account of its own.",
         ],
         check: .state { s, ctx in
@@ -167,21 +167,40 @@ enum CapabilityProperties {
                 }
             }
             let pagesSame = sameBytes(before.pages, after.pages)
-            for n in 0..<after.pages.count where !pagesSame {
-                let b = before.pages[n], a = after.pages[n]
-                guard a.isMapped, !b.isMapped || b.frame != a.frame || !a.rights.isSubset(of: b.rights) else { continue }
-                var candidates: [Int] = []
-                if a.parent != absent && Int(a.parent) < before.pages.count { candidates.append(Int(a.parent)) }
-                for m in 0..<before.pages.count where m != n && before.pages[m].isMapped && before.pages[m].frame == a.frame && !after.pages[m].isMapped {
-                    candidates.append(m)   // the source of a grant
+            for n in 0..<after.pages.count where !pagesSame && pageGained(n, before, after) {
+                if !pageDerivationPermitted(n, before, after, depth: 0) {
+                    let a = after.pages[n]
+                    out.append("\(ctx.pageName(n)) gained frame \(a.frame) with rights \(a.rights), more than its source had")
                 }
-                let ok = candidates.contains { c in
-                    before.pages[c].isMapped && before.pages[c].frame == a.frame && a.rights.isSubset(of: before.pages[c].rights)
-                }
-                if !ok { out.append("\(ctx.pageName(n)) gained frame \(a.frame) with rights \(a.rights), more than its source had") }
             }
             return out
         })
+
+    /// A node that is new, maps another frame, or has rights it did not have.
+    static func pageGained(_ n: Int, _ before: KernelState, _ after: KernelState) -> Bool {
+        let b = before.pages[n], a = after.pages[n]
+        return a.isMapped && (!b.isMapped || b.frame != a.frame || !a.rights.isSubset(of: b.rights))
+    }
+
+    /// CAP-3 for memory: the node's rights are bounded by its parent or by the
+    /// source of a grant (a node of the same frame that left its place in the
+    /// step), as they were before the step — or, for a parent that was itself
+    /// mapped in the same step (a multi-page flexpage), by that parent's rights
+    /// if the parent is permitted in turn.
+    static func pageDerivationPermitted(_ n: Int, _ before: KernelState, _ after: KernelState, depth: Int) -> Bool {
+        let a = after.pages[n]
+        var candidates: [Int] = []
+        if a.parent != absent && Int(a.parent) < before.pages.count { candidates.append(Int(a.parent)) }
+        for m in 0..<before.pages.count where m != n && before.pages[m].isMapped && before.pages[m].frame == a.frame && !after.pages[m].isMapped {
+            candidates.append(m)
+        }
+        return candidates.contains { c in
+            if before.pages[c].isMapped && before.pages[c].frame == a.frame && a.rights.isSubset(of: before.pages[c].rights) { return true }
+            let p = after.pages[c]
+            return depth < Capacity.pagesPerTask && p.isMapped && p.frame == a.frame && a.rights.isSubset(of: p.rights)
+                && pageGained(c, before, after) && pageDerivationPermitted(c, before, after, depth: depth + 1)
+        }
+    }
 
     /// CAP-3's permitted sources of a slot's new content.
     static func slotGainPermitted(task t: Int, slot k: Int, ref: ObjectRef, rights: CapRights, act: Acting?, before: KernelState, result: StepResult) -> Bool {
@@ -196,10 +215,15 @@ enum CapabilityProperties {
             let size = 1 << Int(min(order, 7))
             let base = Int(item.index) & ~(size - 1), dest = Int(sndBase) & ~(size - 1)
             guard k >= dest, k < dest + size else { break }
-            let j = base + (k - dest)
-            guard j < Capacity.slotsPerTask else { break }
-            let source = before.rawSlot(Int(src.ref.index), j)
-            if source.ref == ref && rights.isSubset(of: source.rights.intersection(CapRights(rawValue: item.rights).union(.r))) { return true }
+            // One slot: its counterpart. A larger flexpage is mapped slot by slot, so a
+            // slot mapped earlier in the same operation may be the source of a later one:
+            // any slot of the source range qualifies.
+            let range = size == 1 ? [base] : Array(base..<min(base + size, Capacity.slotsPerTask))
+            let mask = CapRights(rawValue: item.rights).union(.r)
+            for j in range where j < Capacity.slotsPerTask {
+                let source = before.rawSlot(Int(src.ref.index), j)
+                if source.ref == ref && rights.isSubset(of: source.rights.intersection(mask)) { return true }
+            }
         default:
             break
         }
@@ -331,12 +355,13 @@ enum CapabilityProperties {
             factory stays only while objects are charged to it; a deleted thread is either awaiting its deferred \
             teardown (dying) or torn down — then it is in no ready list or queue, holds no reply right and no queued \
             senders, is bound to no task, and no reply slot or sender names it; it stays allocated only while a gate \
-            or Irq binding still names it (kernel-api §5.3, §5.4; l4v if_unsafe_then_cap, cancel_all_ipc).
+            or Irq binding or an orphaned closed wait still names it (kernel-api §5.3, §5.4; l4v if_unsafe_then_cap, \
+            cancel_all_ipc).
             """,
         kind: .stateInvariant,
         assumptions: [
             "Checked as a state invariant on every reachable state (the transition part is implied: each deleting step ends in a state that satisfies it).",
-            "Documented exceptions (kernel-api §5.4): gate and Irq bindings to a deleted thread persist until rebound or deleted; a caller in closed wait on a deleted callee stays there (orphaned closed wait).",
+            "Documented exceptions (kernel-api §5.4): gate and Irq bindings to a deleted thread persist until rebound or deleted; a caller in closed wait on a deleted callee stays there (orphaned closed wait), and that wait pins the callee's entry so it is not reused.",
             "Teardown of a dying thread is deferred until it next runs (kernel-api §5.3); a dying thread may still be listed and have senders queued.",
         ],
         check: .state { s, ctx in
@@ -368,7 +393,10 @@ enum CapabilityProperties {
                 }
                 let bound = (0..<Capacity.gates).contains { s.gates[$0].life != .free && s.gates[$0].thread == raw }
                     || (0..<Capacity.irqs).contains { s.irqs[$0].life != .free && s.irqs[$0].thread == raw }
-                if !bound { out.append("torn-down \(n) is referenced by no binding but is not freed") }
+                let waitedOn = (0..<Capacity.threads).contains { y in
+                    y != x && s.threads[y].life != .free && s.threads[y].state == .receiving && s.threads[y].partner == raw
+                }
+                if !bound && !waitedOn { out.append("torn-down \(n) is referenced by no binding or closed wait but is not freed") }
             }
             return out
         })

@@ -419,35 +419,40 @@ enum IpcProperties {
 
     static let ipc8 = CatalogueEntry(
         id: "IPC-8",
-        title: "Calls are answered",
+        title: "No caller waits forever on a blocked or starved partner",
         requirement: """
-            A scenario thread blocked in a call (or page-fault IPC) on a live partner thread eventually leaves its \
-            receive phase — it is answered, cancelled, or its partner dies (then it is in the documented orphaned \
-            closed wait) — on every run that is fair to timer ticks (kernel-api §6.4, §5.4; properties.md §5 IPC-8).
+            A scenario thread blocked on a live partner thread — queued as a sender at it, or in the receive phase of \
+            a call (or page-fault IPC) to it — eventually stops waiting (it is delivered, answered or cancelled), or \
+            its partner dies (the documented orphaned closed wait), or its partner runs — on every run that is fair \
+            to timer ticks. A violation is a wait-for cycle, a partner blocked \
+            forever (e.g. a server whose script ended) or a partner starved by higher priorities \
+            (kernel-api §6.4, §5.4, §9; properties.md §5 IPC-8).
             """,
         kind: .liveness,
         assumptions: [
-            "Leads-to per scenario thread t: from 't receiving in a call on a live, not dying partner thread' to 't not receiving, or its partner no longer live'. Threads created at run time are not instantiated.",
-            "Weak fairness of timer ticks only; servers are not assumed fair: a server whose script ends, or that is starved by higher priorities, or a client→server cycle with infinite timeouts, is reported as a violation (the user-level deadlocks properties.md §5 asks to flag).",
+            "Leads-to per scenario thread t: from 't queued as a sender at, or receiving in a call on, a live, not dying partner thread p' to 't no longer so, or p not live or dying, or p is the current thread of its CPU'. Threads created at run time are not instantiated; waits on unbound gates and Irqs are not included (no partner thread to run).",
+            "A state in which every thread is blocked has no successor in the explorer (no thread runs, so no tick happens); whether such a deadlock state counts as a violation of leads-to is the liveness checker's convention (it should: the maximal run ends without reaching the goal).",
+            "Only timer ticks are fair. A thread that holds the CPU is not obliged to act under that fairness, so 'the call is answered' cannot be required: on a fair run the server may own the CPU and never execute. The check therefore asks that the partner eventually runs; a server that runs but never replies needs weak fairness of thread execution, which the explorer does not assume (properties.md §8: 'WF of servers').",
+            "Equivalently, with tick fairness only this flags the user-level deadlocks properties.md §5 asks for: cycles of threads blocked on each other with infinite timeouts, and partners that never get the CPU again.",
         ],
         check: .liveness(.init(shape: .leadsTo) { ctx in
             ctx.scenario.threads.map { beh in
                 let t = beh.id.index
-                let when: @Sendable (KernelState) -> Bool = { s in
-                    guard t < Capacity.threads else { return false }
+                /// The partner thread t waits on in a call, if t is in that situation.
+                @Sendable func waitedOn(_ s: KernelState) -> Int? {
+                    guard t < Capacity.threads else { return nil }
                     let r = s.threads[t]
-                    guard r.life == .live, !r.isDying, r.state == .receiving, r.pending == .call || r.pending == .pageFault,
-                          r.partner != absent, r.partner & 0x80 == 0, Int(r.partner) < Capacity.threads, Int(r.partner) != t else { return false }
+                    let inCall = r.state == .receiving && (r.pending == .call || r.pending == .pageFault)
+                    guard r.life == .live, !r.isDying, inCall || r.state == .sending,
+                          r.partner != absent, r.partner & 0x80 == 0, Int(r.partner) < Capacity.threads, Int(r.partner) != t else { return nil }
                     let p = s.threads[Int(r.partner)]
-                    return p.life == .live && !p.isDying
+                    return p.life == .live && !p.isDying ? Int(r.partner) : nil
                 }
+                let when: @Sendable (KernelState) -> Bool = { waitedOn($0) != nil }
                 let goal: @Sendable (KernelState) -> Bool = { s in
-                    guard t < Capacity.threads else { return true }
-                    let r = s.threads[t]
-                    guard r.state == .receiving, r.life != .free else { return true }
-                    guard r.partner != absent, r.partner & 0x80 == 0, Int(r.partner) < Capacity.threads else { return false }
-                    let p = s.threads[Int(r.partner)]
-                    return p.life != .live || p.isDying
+                    guard let p = waitedOn(s) else { return true }
+                    let cpu = s.threads[p].cpu
+                    return cpu < s.config.cpuCount && s.current(on: CPU(Int(cpu))) == ThreadID(p)
                 }
                 return (name: beh.name, when: when, goal: goal)
             }

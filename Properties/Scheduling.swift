@@ -113,7 +113,7 @@ enum SchedulingProperties {
             """,
         kind: .transition,
         assumptions: [
-            "Threads made ready in the same step are mutually unordered (each goes to the front when it is woken); the check compares each against the threads listed before the step.",
+            "Threads placed in the same step are mutually unordered (each goes to the front when it is placed); the check compares each against the threads listed before the step and not re-placed. A thread killed in the step counts as placed: prepare_kill re-inserts it at the front for its deferred teardown (kernel-api §5.3).",
             "A tick that runs the deferred teardown of a dying thread rotates nothing.",
         ],
         check: .transition { before, event, result, after, ctx in
@@ -122,7 +122,12 @@ enum SchedulingProperties {
             for c in 0..<Capacity.cpus {
                 if !event.isTick && before.sameReadyList(c, after) { continue }
                 let lb = before.readyThreads(CPU(c)), la = after.readyThreads(CPU(c))
-                func wasListed(_ u: ThreadID) -> Bool { lb.contains(u) && before.threads[u.index].prio == after.threads[u.index].prio }
+                // Listed before at the same level and not re-placed in the step (a kill
+                // re-inserts the victim at the front for its teardown, kernel-api §5.3).
+                func wasListed(_ u: ThreadID) -> Bool {
+                    lb.contains(u) && before.threads[u.index].prio == after.threads[u.index].prio
+                        && (before.threads[u.index].isDying || !after.threads[u.index].isDying)
+                }
                 if case .tick(let cpu) = event {
                     guard cpu.index == c, let h = lb.first, !before.threads[h.index].isDying, let hi = la.firstIndex(of: h) else { continue }
                     let p = after.threads[h.index].prio
@@ -231,6 +236,7 @@ enum SchedulingProperties {
             "Stated as the two-state ranking-function form of properties.md §4.3 rather than with a ghost wait counter: the spec's state has no counter, and the position argument gives the bound (k − 1 quanta plus the remainder) directly.",
             "Only steps in which the level of t is the highest non-empty level of its CPU before and after are constrained (higher priorities may starve t, as SCHED-5 allows).",
             "Fiasco puts woken peers at the front (SCHED-3), so each wake-up of a peer may overtake t once; the bound counts those wake-ups.",
+            "A peer killed in the step moves to the front for its deferred teardown (kernel-api §5.3) and does not count as overtaking: its next event only tears it down.",
         ],
         check: .transition { before, event, result, after, ctx in
             guard listStructure(before).isEmpty, listStructure(after).isEmpty else { return [] }
@@ -258,7 +264,8 @@ enum SchedulingProperties {
                         continue
                     }
                     let aheadBefore = Set(levelB[..<posB])
-                    for u in levelA[..<posA] where !aheadBefore.contains(u) && levelB.contains(u) && u.index != replaced {
+                    // Killed threads go to the front for their teardown (kernel-api §5.3); they do not compete for quanta.
+                    for u in levelA[..<posA] where !aheadBefore.contains(u) && levelB.contains(u) && u.index != replaced && !after.threads[u.index].isDying {
                         out.append("\(ctx.threadName(u.index)) overtook waiting \(ctx.threadName(t.index)) on cpu\(c) without being made ready")
                     }
                 }

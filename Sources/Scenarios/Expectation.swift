@@ -158,7 +158,7 @@ public struct Expectation: Sendable {
     }
 
     /// Every result name `result` accepts.
-    public static let resultNames: [String] = ["ok", "blocked", "idle", "torn_down", "killed"]
+    public static let resultNames: [String] = ["ok", "blocked", "idle", "torn_down", "killed", "fault_retried"]
         + IpcError.allCases.map(\.description) + L4Error.allCases.map(\.description)
 
     /// The name of an outcome without its value: `ok(1)` is `ok`.

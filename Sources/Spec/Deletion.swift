@@ -59,6 +59,16 @@ extension KernelState {
     /// kernel-api §7 deletion — detached and invalidated; a queued delivery is withdrawn.
     mutating func destroyIrq(_ i: IrqID) {
         detachIrq(i)
+        freeIrqIfUnreferenced(i)
+    }
+
+    /// A thread in a closed wait on a deleted Irq stays blocked (no further
+    /// deliveries, kernel-api §5.4); the entry stays pinned meanwhile, so a new
+    /// Irq in the same entry cannot complete that wait.
+    mutating func freeIrqIfUnreferenced(_ i: IrqID) {
+        guard irqs[i.index].life == .zombie else { return }
+        for t in 0..<Capacity.threads where threads[t].life != .free
+            && threads[t].state == .receiving && threads[t].partner == irqTag | i.raw { return }
         free(.irq(i))
     }
 

@@ -62,6 +62,9 @@ public enum Outcome: Hashable, Sendable, CustomStringConvertible {
     case tornDown
     /// The thread was killed by the kernel (e.g. page fault without pager, kernel-api §6.6).
     case killed
+    /// The current thread re-ran its faulting access (kernel-api §6.6: the access
+    /// is retried when the thread next runs); its result is in the thread's state.
+    case faultRetried
 
     public static let success = Outcome.ok(value: nil)
 
@@ -75,6 +78,7 @@ public enum Outcome: Hashable, Sendable, CustomStringConvertible {
         case .idle: "idle"
         case .tornDown: "torn_down"
         case .killed: "killed"
+        case .faultRetried: "fault_retried"
         }
     }
 }

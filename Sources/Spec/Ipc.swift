@@ -66,7 +66,10 @@ extension KernelState {
         if o == .ipc(.enotExistent) {
             blockOnSelf(t)
         } else {
-            retryFault(t, page: page, write: fault == 2)
+            // Retried when the thread next runs, as its own step (`apply`):
+            // retrying here would recurse when two threads page each other.
+            threads[t.index].faultAccess = fault + 2
+            threads[t.index].rcvBuf = ReceiveBuffer.memory(page).encoded
         }
     }
 
@@ -272,6 +275,11 @@ extension KernelState {
 
     /// The callee's reply slot pointing at a caller whose receive ended is cleared.
     mutating func endReceive(_ t: ThreadID) {
+        if case .irq(let i)? = Sender(encoded: threads[t.index].partner) {
+            threads[t.index].partner = noID
+            freeIrqIfUnreferenced(i)
+            return
+        }
         guard case .thread(let callee)? = Sender(encoded: threads[t.index].partner), callee != t else { return }
         if threads[callee.index].replyTo == t.raw {
             threads[callee.index].replyTo = noID
@@ -291,7 +299,7 @@ enum ResultCode {
         case .ipc(let e): (2, e.rawValue)
         case .error(let e): (3, e.rawValue)
         case .killed: (4, 0)
-        case .blocked, .idle, .tornDown: (0, 0)
+        case .blocked, .idle, .tornDown, .faultRetried: (0, 0)
         }
     }
 

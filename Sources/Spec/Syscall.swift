@@ -31,6 +31,7 @@ extension KernelState {
                 teardown(t)
                 return StepResult(.tornDown, actor: t)
             }
+            if hasFaultRetry(t) { return StepResult(retryFault(t), actor: t) }
             return StepResult(timerTick(cpu), actor: t)
         case .irqLine(let line):
             hitLine(line)
@@ -42,6 +43,8 @@ extension KernelState {
                 teardown(t)
                 return StepResult(.tornDown, actor: t)
             }
+            // kernel-api §6.6 — a resolved fault re-runs the access when the thread next runs.
+            if hasFaultRetry(t) { return StepResult(retryFault(t), actor: t) }
             let outcome = perform(inv, by: t)
             if outcome != .blocked {
                 threads[t.index].pending = .none

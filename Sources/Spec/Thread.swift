@@ -86,15 +86,26 @@ extension KernelState {
     /// kernel-api §6.6 — when the fault IPC ends, the access is retried: a normal
     /// reply or any other IPC error counts as handled; if the page is still
     /// missing, the thread faults again at once.
-    mutating func retryFault(_ t: ThreadID, page: PageIndex, write: Bool) {
-        guard threads[t.index].state == .ready, !threads[t.index].isDying else { return }
+    /// Whether a thread's next run is the retry of a faulting access (`faultAccess` 3 or 4).
+    func hasFaultRetry(_ t: ThreadID) -> Bool { threads[t.index].faultAccess >= 3 }
+
+    mutating func retryFault(_ t: ThreadID) -> Outcome {
+        let write = threads[t.index].faultAccess == 4
+        guard case .memory(let page) = ReceiveBuffer(encoded: threads[t.index].rcvBuf) else {
+            threads[t.index].faultAccess = 0
+            return .faultRetried
+        }
+        threads[t.index].faultAccess = 0
+        threads[t.index].rcvBuf = noID
         let o = memoryAccess(t, page: page, write: write)
         if o != .blocked {
             threads[t.index].pending = .none
             threads[t.index].rcvBuf = noID
+            threads[t.index].faultAccess = 0
             clearStaged(t)
-            record(t, o)
+            if threads[t.index].state != .dead { record(t, o) }
         }
+        return .faultRetried
     }
 
     /// The thread waits on itself forever (only ex_regs cancel or deletion end it).

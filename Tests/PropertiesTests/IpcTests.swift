@@ -229,17 +229,24 @@ enum IpcCases {
             #expect(s.lastResult(w.b) == .ipc(.enotExistent))
             return out
         },
-        PropertyCase("IPC-8", "an answered call reaches the goal") {
-            let w = World()
+        PropertyCase("IPC-8", "the callee runs, then answers") {
+            var w = World()
+            _ = w.thread(in: w.A, name: "spin")
             let ctx = w.context()
             guard let inst = Check.instance("IPC-8", "a", ctx) else { Issue.record("no instance"); return ["no instance"] }
-            var s = receiverWaiting(w)
-            _ = s.invoke(callThroughGate)
+            var s = w.state
+            _ = s.apply(.tick(cpu: cpu0))                       // b runs
+            _ = s.invoke(.ipcWait(timeout: .never, buffer: .none))
+            _ = s.apply(.tick(cpu: cpu0))                       // a runs
+            _ = s.invoke(callThroughGate)                       // b gets the call and the CPU
+            _ = s.apply(.tick(cpu: cpu0))                       // spin runs: b is ready but not running
             var out: [String] = []
             if !inst.when(s) { out.append("the waiting caller does not satisfy 'when'") }
-            if inst.goal(s) { out.append("the waiting caller already satisfies the goal") }
+            if inst.goal(s) { out.append("the goal holds while the callee does not run") }
+            _ = s.apply(.tick(cpu: cpu0))                       // the fair tick gives b the CPU
+            if !inst.goal(s) { out.append("the goal does not hold when the callee runs") }
             _ = s.invoke(.ipcReply(Message(words: [2])))
-            if !inst.goal(s) { out.append("the answered caller does not satisfy the goal") }
+            if !inst.goal(s) || inst.when(s) { out.append("the answered caller still waits") }
             return out
         },
     ]

@@ -105,9 +105,7 @@ import Testing
     @Test func callToUnboundGate_deliveredAtOnceWhenTheBoundThreadWaits() {
         // A third thread binds the gate while the server is in open wait.
         var w = Self.world(unbound: true, serverPrio: 3, clientPrio: 2)
-        var sb = w.s
-        let binder = sb.bootThread(quota: FactoryID(0), task: w.B, prio: 1, cpu: CPU(0), pager: nil, started: true)!
-        w.s = sb
+        let binder = w.s.bootThread(quota: FactoryID(0), task: w.B, prio: 1, cpu: CPU(0), pager: nil, started: true)!
         #expect(w.s.invoke(as: w.server, .wait()) == .blocked)
         #expect(w.s.invoke(as: w.client, .call(.s(1), [3])) == .blocked)
         #expect(w.s.thread(w.client).state == .onGate)
@@ -134,30 +132,26 @@ import Testing
     @Test func gateBoundToADeletedThread_isNotExistent() {
         var w = Self.world(clientPrio: 2)
         let used = w.s.factory(FactoryID(0)).used
-        var sb = w.s
-        _ = sb.invoke(as: w.client, .ipcSleep(timeout: .never))
+        #expect(w.s.invoke(as: w.client, .ipcSleep(timeout: .never)) == .blocked)
         // B holds the only cap to the server, with D: the server deletes itself.
-        #expect(sb.invoke(as: w.server, .unmapObj(task: 0, 2, delete: true)) == .success)
-        #expect(sb.thread(w.server).isDying)
-        #expect(sb.apply(.tick(cpu: CPU(0))) == StepResult(.tornDown, actor: w.server))
+        #expect(w.s.invoke(as: w.server, .unmapObj(task: 0, 2, delete: true)) == .success)
+        #expect(w.s.thread(w.server).isDying)
+        #expect(w.s.apply(.tick(cpu: CPU(0))) == StepResult(.tornDown, actor: w.server))
         // The gate keeps the torn-down thread alive (and charged).
-        #expect(sb.thread(w.server).life == .zombie)
-        #expect(sb.thread(w.server).state == .dead)
-        #expect(sb.factory(FactoryID(0)).used == used)
-        expectWellFormed(sb)
-        w.s = sb
+        #expect(w.s.thread(w.server).life == .zombie)
+        #expect(w.s.thread(w.server).state == .dead)
+        #expect(w.s.factory(FactoryID(0)).used == used)
+        expectWellFormed(w.s)
         // The client sleeps for good; a fresh thread of A tries the gate.
-        var sb2 = w.s
-        let other = sb2.bootThread(quota: FactoryID(0), task: w.A, prio: 1, cpu: CPU(0), pager: nil, started: true)!
-        #expect(sb2.invoke(as: other, .send(.s(1), [1])) == .ipc(.enotExistent))
-        #expect(sb2.invoke(as: other, .call(.s(1), [1])) == .ipc(.enotExistent))
-        expectWellFormed(sb2)
+        let other = w.s.bootThread(quota: FactoryID(0), task: w.A, prio: 1, cpu: CPU(0), pager: nil, started: true)!
+        #expect(w.s.invoke(as: other, .send(.s(1), [1])) == .ipc(.enotExistent))
+        #expect(w.s.invoke(as: other, .call(.s(1), [1])) == .ipc(.enotExistent))
+        expectWellFormed(w.s)
         // Deleting the gate drops the last reference: the thread is freed and refunded.
-        var sb3 = sb2
-        #expect(sb3.invoke(as: other, .unmapObj(task: 0, 1, delete: true)) == .success)
-        #expect(sb3.gate(w.g).life == .free)
-        #expect(sb3.thread(w.server).life == .free)
-        expectWellFormed(sb3)
+        #expect(w.s.invoke(as: other, .unmapObj(task: 0, 1, delete: true)) == .success)
+        #expect(w.s.gate(w.g).life == .free)
+        #expect(w.s.thread(w.server).life == .free)
+        expectWellFormed(w.s)
     }
 
     @Test func gateDeletion_releasesBlockedSendersWithNotExistent() {

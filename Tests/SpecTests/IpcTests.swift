@@ -107,9 +107,7 @@ import Testing
     @Test func closedReceive_takesOnlyThatSender() {
         var w = Self.world()
         // The server waits for the client only; a third thread's message waits in the queue.
-        var sb = w.s
-        let other = sb.bootThread(quota: FactoryID(0), task: w.A, prio: 1, cpu: CPU(0), pager: nil, started: true)!
-        w.s = sb
+        let other = w.s.bootThread(quota: FactoryID(0), task: w.A, prio: 1, cpu: CPU(0), pager: nil, started: true)!
         #expect(w.s.invoke(as: w.server, .ipcReceive(cap: .s(1), timeout: .never, buffer: .none)) == .blocked)
         #expect(w.s.thread(w.server).partner == w.client.raw)
         #expect(w.s.invoke(as: w.client, .ipcSleep(timeout: .never)) == .blocked)
@@ -243,9 +241,7 @@ import Testing
 
     @Test func replyCap_overwrittenByASecondCaller_firstCallerReleasedByDirectSend() {
         var w = Self.world()
-        var sb = w.s
-        let second = sb.bootThread(quota: FactoryID(0), task: w.A, prio: 1, cpu: CPU(0), pager: nil, started: true)!
-        w.s = sb
+        let second = w.s.bootThread(quota: FactoryID(0), task: w.A, prio: 1, cpu: CPU(0), pager: nil, started: true)!
         w.s.give(.thread(second), to: w.B, at: 2)
         _ = w.s.invoke(as: w.server, .wait())
         #expect(w.s.invoke(as: w.client, .call(.s(1), [1])) == .blocked)

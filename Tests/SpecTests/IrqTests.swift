@@ -127,6 +127,36 @@ import Testing
         expectWellFormed(w.s)
     }
 
+    @Test func irqSenders_areFIFOWithThreadSendersOfPriority255() {
+        var sb = SystemBuilder()
+        let A = sb.task()
+        let top = sb.thread(in: A, prio: 255)
+        let r = sb.thread(in: A, prio: 1)
+        let i = sb.irq(thread: r, label: 9)
+        sb.cap(.thread(r), in: A, at: 0)
+        sb.cap(.irq(i), in: A, at: 1)
+        var s = sb.state
+        #expect(s.invoke(as: top, .send(.s(0), [1], timeout: .never)) == .blocked)
+        // r raises its own Irq while the priority-255 thread message is queued.
+        #expect(s.invoke(as: r, .irqTrigger(irq: .s(1))) == .success)
+        #expect(s.senderQueue(r) == [.thread(top), .irq(i)])
+        expectWellFormed(s)
+    }
+
+    @Test func rebind_movesAQueuedDeliveryToTheNewThread() {
+        var w = Self.world(bound: true, receiverFirst: false)
+        #expect(w.s.invoke(as: w.driver, .ipcSleep(timeout: .zero)) == .ipc(.retimeout))
+        #expect(w.s.invoke(as: w.driver, .irqTrigger(irq: .s(1))) == .success)
+        #expect(w.s.senderQueue(w.receiver) == [.irq(w.i)])
+        // The driver rebinds the Irq to itself and finds the delivery queued there.
+        #expect(w.s.invoke(as: w.driver, .irqBind(irq: .s(1), thread: SlotIndex(3), label: 0x66)) == .success)
+        #expect(w.s.senderQueue(w.receiver).isEmpty)
+        #expect(w.s.senderQueue(w.driver) == [.irq(w.i)])
+        #expect(w.s.invoke(as: w.driver, .wait(.zero)) == .success)
+        #expect(w.s.thread(w.driver).rcvLabel == 0x66)
+        expectWellFormed(w.s)
+    }
+
     @Test func irqReceive_unmasksAndWaitsOnThatIrq() {
         var w = Self.world(bound: true)
         #expect(w.s.invoke(as: w.receiver, .irqReceive(irq: .s(1), timeout: .never)) == .blocked)
@@ -222,6 +252,37 @@ import Testing
         #expect(w.s.invoke(as: w.receiver, .irqReceive(irq: .s(4), timeout: .zero)) == .success)
         #expect(w.s.invoke(as: w.receiver, .irqUnmask(irq: .s(4))) == .success)
         expectWellFormed(w.s)
+    }
+
+    /// Finding: the closed wait of `irq.receive` names the Irq by table index.
+    /// After the Irq is deleted its entry is freed and a new Irq created into it
+    /// satisfies the old wait. Reference (kernel-api §5.3, §5.4 "Irq | its bound
+    /// thread | detached … no further deliveries"; §6.3 a closed wait accepts only
+    /// the named partner): the waiter is left waiting until its timeout or a
+    /// cancel, like the orphaned caller of a deleted thread (which the spec now
+    /// handles by pinning the entry, Deletion.swift `freeThreadIfUnreferenced`).
+    @Test func closedWaitOnADeletedIrq_isNotSatisfiedByANewIrqInItsEntry() {
+        var sb = SystemBuilder()
+        let A = sb.task()
+        let r = sb.thread(in: A, prio: 2)
+        let d = sb.thread(in: A, prio: 1)
+        let i = sb.irq(thread: r, label: 1)
+        sb.cap(.task(A), in: A, at: 0)
+        sb.cap(.irq(i), in: A, at: 1)
+        sb.cap(.thread(r), in: A, at: 2)
+        sb.cap(.factory(sb.root), in: A, at: 3)
+        var s = sb.state
+        #expect(s.invoke(as: r, .irqReceive(irq: .s(1), timeout: .never)) == .blocked)
+        #expect(s.invoke(as: d, .unmapObj(task: 0, 1, delete: true)) == .success)
+        // The waiter pins the deleted Irq's entry (regression: a new Irq used to reuse it).
+        #expect(s.irq(i).life == .zombie)
+        #expect(s.thread(r).state == .receiving)
+        #expect(s.invoke(as: d, .create(.irq, factory: 3, into: 1)) == .success)
+        #expect(s.invoke(as: d, .irqBind(irq: .s(1), thread: SlotIndex(2), label: 0x55)) == .success)
+        #expect(s.invoke(as: d, .irqTrigger(irq: .s(1))) == .success)
+        #expect(s.slot(A, 1).ref != .irq(i))
+        #expect(s.thread(r).state == .receiving)
+        expectWellFormed(s)
     }
 
     @Test func deletingTheIrq_withdrawsAQueuedDelivery() {

@@ -132,6 +132,18 @@ import Testing
         expectWellFormed(w.s)
     }
 
+    @Test func grant_withNoResultingRights_doesNothingOnEitherSide() {
+        var w = Self.world()
+        #expect(w.s.invoke(as: w.a, .map(dst: 1, src: 0, .mem(0, [], grant: true), to: 0)) == .success)
+        #expect(w.s.page(w.A, 0).rights == .all)
+        #expect(!w.s.page(w.B, 0).isMapped)
+        // Objects alike: a grant whose rights lack R keeps the source.
+        #expect(w.s.invoke(as: w.a, .map(dst: 1, src: 0, .obj(1, [.w, .s], grant: true), to: 0)) == .success)
+        #expect(w.s.slot(w.A, 1).ref == .task(w.B))
+        #expect(w.s.slot(w.B, 0).isEmpty)
+        expectWellFormed(w.s)
+    }
+
     @Test func grant_ofARootMapping_staysARoot() {
         var w = Self.world()
         #expect(w.s.invoke(as: w.a, .map(dst: 1, src: 0, .mem(1, .all, grant: true), to: 3)) == .success)

@@ -212,6 +212,9 @@ import Testing
         #expect(e.rights == [.r, .w])
         #expect(e.parent == UInt8(x.B.index * Capacity.pagesPerTask))
         #expect(x.s.ready() == [x.f, x.pager])
+        // kernel-api §6.6: the access is retried when the thread next runs — that run is the retry.
+        #expect(x.s.invoke(as: x.f, .memAccess(page: PageIndex(2), write: true)) == .faultRetried)
+        #expect(x.s.lastResult(x.f) == .success)
         #expect(x.s.invoke(as: x.f, .memAccess(page: PageIndex(2), write: true)) == .success)
         expectWellFormed(x.s)
     }
@@ -263,13 +266,16 @@ import Testing
         expectWellFormed(x.s)
     }
 
-    @Test func pageFault_replyWithoutMapping_faultsAgainAtOnce() {
+    @Test func pageFault_replyWithoutMapping_faultsAgainWhenItNextRuns() {
         var x = Self.fault()
         _ = x.s.invoke(as: x.pager, .wait())
         _ = x.s.invoke(as: x.f, .memAccess(page: PageIndex(2), write: false))
-        // The pager answers without a mapping and waits again: the access is
-        // retried, faults again, and the new fault reaches the waiting pager.
-        #expect(x.s.invoke(as: x.pager, .ipcReplyAndWait(Message(words: [0]), timeout: .never, buffer: .none)) == .success)
+        // The pager answers without a mapping and waits again; when the faulting
+        // thread next runs, the access is retried, faults again, and the new
+        // fault reaches the waiting pager.
+        #expect(x.s.invoke(as: x.pager, .ipcReplyAndWait(Message(words: [0]), timeout: .never, buffer: .none)) == .blocked)
+        #expect(x.s.thread(x.f).faultAccess == 3)
+        #expect(x.s.invoke(as: x.f, .memAccess(page: PageIndex(2), write: false)) == .faultRetried)
         #expect(x.s.thread(x.f).state == .receiving)
         #expect(x.s.thread(x.f).partner == x.pager.raw)
         #expect(x.s.thread(x.pager).replyTo == x.f.raw)
@@ -284,6 +290,8 @@ import Testing
         // RECANCELED counts as handled (kernel-api §6.6): the access is retried and faults again.
         #expect(x.s.invoke(as: x.pager, .threadExRegs(thread: .s(1), cancel: true)) == .success)
         #expect(x.s.thread(x.pager).replyTo == 0xFF)
+        #expect(x.s.lastResult(x.f) == .ipc(.recanceled))
+        #expect(x.s.invoke(as: x.f, .memAccess(page: PageIndex(2), write: false)) == .faultRetried)
         #expect(x.s.thread(x.f).state == .sending)
         #expect(x.s.senderQueue(x.pager) == [.thread(x.f)])
         expectWellFormed(x.s)
@@ -320,12 +328,11 @@ import Testing
         expectWellFormed(s)
     }
 
-    /// Finding: kernel-api §6.6 — a send-phase ENOT_EXISTENT leaves a fault
-    /// unresolved (an exception; without a handler the thread blocks on itself),
-    /// and §3.3 — deleting an unbound gate aborts its blocked senders with
-    /// ENOT_EXISTENT. The spec treats every outcome that ends a pending fault as
-    /// handled (`finish` → `retryFault`), so the faulting thread retries, finds
-    /// its pager slot emptied with the gate, and is killed instead.
+    /// kernel-api §6.6 — a send-phase ENOT_EXISTENT leaves a fault unresolved (an
+    /// exception; without a handler the thread blocks on itself), and §3.3 —
+    /// deleting an unbound gate aborts its blocked senders with ENOT_EXISTENT.
+    /// (The spec used to retry such a fault and kill the thread; fixed in the
+    /// working tree during this session.)
     @Test func pageFault_blockedOnAGateThatIsDeleted_blocksOnItself() {
         var sb = SystemBuilder()
         let A = sb.task()
@@ -339,21 +346,19 @@ import Testing
         #expect(s.thread(f).state == .onGate)
         #expect(s.invoke(as: d, .unmapObj(task: 0, 1, delete: true)) == .success)
         #expect(s.gate(g).life == .free)
-        withKnownIssue("spec bug: a fault ended by send-phase ENOT_EXISTENT is retried (and the thread killed) instead of becoming an exception") {
-            #expect(s.thread(f).state == .receiving)
-            #expect(s.thread(f).partner == f.raw)
-        }
+        #expect(s.thread(f).state == .receiving)
+        #expect(s.thread(f).partner == f.raw)
+        #expect(s.thread(f).life == .live)
         expectWellFormed(s)
     }
 
-    /// Finding (non-termination): `halt` (Thread.swift) pops the killed thread's
-    /// senders while it is still ready; `finish` (Ipc.swift) retries a popped
-    /// sender's page fault at once, which sends to the same victim again and is
-    /// re-queued, so the loop never ends and `step` never returns. Reference
-    /// (kernel-api §6.6, §5.3): the sender gets SECANCELED, its retried fault
-    /// finds its pager dead (send-phase ENOT_EXISTENT) and it blocks on itself.
-    @Test
-    func killingAPager_withAFaultingSenderQueued_terminates() {
+    /// Regression (found by the random walks; fixed in the working tree during
+    /// this session): `halt` popped the killed thread's senders while it was
+    /// still ready, and a popped sender retrying its page fault queued at it
+    /// again, so `step` never returned. Reference (kernel-api §6.6, §5.3): the
+    /// sender gets SECANCELED, its retried fault finds its pager dead
+    /// (send-phase ENOT_EXISTENT) and it blocks on itself.
+    @Test func killingAPager_withAFaultingSenderQueued_terminates() {
         var sb = SystemBuilder()
         let A = sb.task()
         let y = sb.thread(in: A, prio: 2, pager: 0)
@@ -363,6 +368,8 @@ import Testing
         #expect(s.invoke(as: y, .memAccess(page: PageIndex(1), write: false)) == .blocked)
         #expect(s.senderQueue(x) == [.thread(y)])
         #expect(s.invoke(as: x, .memAccess(page: PageIndex(1), write: false)) == .killed)
+        #expect(s.lastResult(y) == .ipc(.secanceled))
+        #expect(s.invoke(as: y, .memAccess(page: PageIndex(1), write: false)) == .faultRetried)
         #expect(s.thread(y).state == .receiving)
         #expect(s.thread(y).partner == y.raw)
         expectWellFormed(s)
@@ -370,14 +377,12 @@ import Testing
 
     /// Finding (stack overflow): two threads that page each other. X's fault
     /// message to Y completes Y's own pending fault (a send to the thread waiting
-    /// for our reply counts as the reply, kernel-api §6.2 step 1), `finish`
-    /// retries Y's fault at once inside the same step, which completes X's, and so
-    /// on: unbounded recursion (`finish` → `retryFault` → `memoryAccess` →
-    /// `sendPhase` → `finish`), SIGSEGV. Reference (kernel-api §6.6, §5.3): the
+    /// for our reply counts as the reply, kernel-api §6.2 step 1). The spec used
+    /// to retry Y's fault inside the same step, which completed X's, and so on:
+    /// unbounded recursion, SIGSEGV. Reference (kernel-api §6.6, §5.3): the
     /// access is retried when the thread next runs; the step ends with X blocked
-    /// on Y and Y ready.
-    @Test
-    func mutualPagers_faultingInTurn_terminates() {
+    /// on Y and Y ready (regression test).
+    @Test func mutualPagers_faultingInTurn_terminates() {
         var sb = SystemBuilder()
         let A = sb.task()
         let x = sb.thread(in: A, pager: 1)
@@ -391,6 +396,9 @@ import Testing
         #expect(s.invoke(as: x, .memAccess(page: PageIndex(1), write: false)) == .blocked)
         #expect(s.thread(x).state == .receiving)
         #expect(s.thread(x).partner == y.raw)
+        // y's fault IPC was answered by x's fault message; y retries when it next runs.
+        #expect(s.thread(y).state == .ready)
+        #expect(s.thread(y).faultAccess == 3)
         expectWellFormed(s)
     }
 

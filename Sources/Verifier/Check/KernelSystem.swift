@@ -102,7 +102,7 @@ public enum CoverageKey {
                              "ipc.sleep", "task.map", "task.unmap", "task.cap_valid", "task.cap_equal", "factory.create",
                              "thread.control", "thread.ex_regs", "scheduler.run_thread", "gate.bind_thread", "irq.bind",
                              "irq.detach", "irq.trigger", "irq.unmask", "irq.receive", "mem.access"]
-    static let outcomes = ["ok", "blocked", "torn_down", "killed"] + IpcError.allCases.map(\.description) + L4Error.allCases.map(\.description)
+    static let outcomes = ["ok", "blocked", "torn_down", "killed", "fault_retried"] + IpcError.allCases.map(\.description) + L4Error.allCases.map(\.description)
     public static let names = operations.map { "op " + $0 } + outcomes.map { "result " + $0 }
 
     static func operation(_ e: Event) -> Int {
@@ -144,8 +144,9 @@ public enum CoverageKey {
         case .blocked, .idle: return base + 1
         case .tornDown: return base + 2
         case .killed: return base + 3
-        case .ipc(let e): return base + 4 + (IpcError.allCases.firstIndex(of: e) ?? 0)
-        case .error(let e): return base + 4 + IpcError.allCases.count + (L4Error.allCases.firstIndex(of: e) ?? 0)
+        case .faultRetried: return base + 4
+        case .ipc(let e): return base + 5 + (IpcError.allCases.firstIndex(of: e) ?? 0)
+        case .error(let e): return base + 5 + IpcError.allCases.count + (L4Error.allCases.firstIndex(of: e) ?? 0)
         }
     }
 }
