@@ -431,7 +431,7 @@ enum IpcProperties {
         kind: .liveness,
         assumptions: [
             "Leads-to per scenario thread t: from 't queued as a sender at, or receiving in a call on, a live, not dying partner thread p' to 't no longer so, or p not live or dying, or p is the current thread of its CPU'. Threads created at run time are not instantiated; waits on unbound gates and Irqs are not included (no partner thread to run).",
-            "A state in which every thread is blocked has no successor in the explorer (no thread runs, so no tick happens); whether such a deadlock state counts as a violation of leads-to is the liveness checker's convention (it should: the maximal run ends without reaching the goal).",
+            "A state in which every thread is blocked has no successor in the explorer (no thread runs, so no tick happens); the liveness checker reports such a deadlock state as a violation (a lasso with an empty cycle: the maximal run ends without reaching the goal).",
             "Only timer ticks are fair. A thread that holds the CPU is not obliged to act under that fairness, so 'the call is answered' cannot be required: on a fair run the server may own the CPU and never execute. The check therefore asks that the partner eventually runs; a server that runs but never replies needs weak fairness of thread execution, which the explorer does not assume (properties.md §8: 'WF of servers').",
             "Equivalently, with tick fairness only this flags the user-level deadlocks properties.md §5 asks for: cycles of threads blocked on each other with infinite timeouts, and partners that never get the CPU again.",
         ],

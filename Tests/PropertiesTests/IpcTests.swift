@@ -144,7 +144,24 @@ enum IpcCases {
             #expect(r.outcome == .success)
             return Check.lassoViolates(when: inst.when, goal: inst.goal, start: s, cycle: [(.tick(cpu: cpu0), next)]) ? ["fair lasso never answers a"] : []
         },
+        PropertyCase("IPC-8", "a send-phase call cycle: a deadlock state (no thread can run)") {
+            let (_, ctx, s) = callCycle()
+            guard let inst = Check.instance("IPC-8", "a", ctx) else { Issue.record("no instance"); return ["no instance"] }
+            #expect(s.current(on: cpu0) == nil)
+            return inst.when(s) && !inst.goal(s) && s.current(on: cpu0) == nil ? ["a and b wait for each other forever"] : []
+        },
     ]
+
+    /// Send-phase deadlock: a calls b while b runs, then b calls a; nobody can run.
+    static func callCycle() -> (World, CheckContext, KernelState) {
+        var w = World()
+        w.cap(.thread(w.a), in: w.B, at: 5, rights: [.w])
+        let ctx = w.context()
+        var s = w.state
+        _ = s.invoke(callThroughGate)
+        _ = s.invoke(.ipcCall(cap: .slot(SlotIndex(5)), Message(words: [1]), send: .never, receive: .never, buffer: .none))
+        return (w, ctx, s)
+    }
 
     static let positive: [PropertyCase] = [
         PropertyCase("IPC-1", "gate send, call and reply") {
