@@ -19,7 +19,7 @@ enum CapabilityProperties {
         kind: .stateInvariant,
         assumptions: [
             "Reuses the spec's well-formedness clauses slotsNameLiveObjects and bindingsNameExistingObjects.",
-            "A deleted thread may still be named by gate/Irq bindings and by an orphaned closed wait (kernel-api §5.4); such references must name an entry that is not free (the spec pins it). A closed wait on an Irq that was deleted names a freed entry and is reported: kernel-api documents the orphaned wait only for a deleted callee thread.",
+            "A deleted thread may still be named by gate/Irq bindings and by an orphaned closed wait (kernel-api §5.4); such references must name an entry that is not free (the spec pins it). The same holds for a closed wait on a deleted Irq.",
             "The root factory (no parent) is the kernel's own account and has no account of its own.",
         ],
         check: .state { s, ctx in
@@ -351,7 +351,8 @@ enum CapabilityProperties {
         title: "Deletion is complete",
         requirement: """
             After deletion nothing refers to the object: a deleted task has an empty object space and no mappings and \
-            stays allocated only while threads are bound to it; deleted gates and Irqs are freed at once; a deleted \
+            stays allocated only while threads are bound to it; deleted gates are freed at once, deleted Irqs are \
+            detached and stay allocated only while a closed wait on them pins the entry; a deleted \
             factory stays only while objects are charged to it; a deleted thread is either awaiting its deferred \
             teardown (dying) or torn down — then it is in no ready list or queue, holds no reply right and no queued \
             senders, is bound to no task, and no reply slot or sender names it; it stays allocated only while a gate \
@@ -361,7 +362,7 @@ enum CapabilityProperties {
         kind: .stateInvariant,
         assumptions: [
             "Checked as a state invariant on every reachable state (the transition part is implied: each deleting step ends in a state that satisfies it).",
-            "Documented exceptions (kernel-api §5.4): gate and Irq bindings to a deleted thread persist until rebound or deleted; a caller in closed wait on a deleted callee stays there (orphaned closed wait), and that wait pins the callee's entry so it is not reused.",
+            "Documented exceptions (kernel-api §5.4): gate and Irq bindings to a deleted thread persist until rebound or deleted; a caller in closed wait on a deleted callee stays there (orphaned closed wait), and that wait pins the callee's entry so it is not reused; a closed wait on a deleted Irq likewise stays blocked and pins the Irq's entry.",
             "Teardown of a dying thread is deferred until it next runs (kernel-api §5.3); a dying thread may still be listed and have senders queued.",
         ],
         check: .state { s, ctx in
@@ -375,7 +376,14 @@ enum CapabilityProperties {
                 }
             }
             for g in 0..<Capacity.gates where s.gates[g].life == .zombie { out.append("deleted \(ctx.name(.gate(GateID(g)))) is not freed") }
-            for i in 0..<Capacity.irqs where s.irqs[i].life == .zombie { out.append("deleted \(ctx.name(.irq(IrqID(i)))) is not freed") }
+            for i in 0..<Capacity.irqs where s.irqs[i].life == .zombie {
+                let q = s.irqs[i], n = ctx.name(.irq(IrqID(i)))
+                let waitedOn = (0..<Capacity.threads).contains { y in
+                    s.threads[y].life != .free && s.threads[y].state == .receiving && s.threads[y].partner == 0x80 | UInt8(i)
+                }
+                if !waitedOn { out.append("deleted \(n) is not freed although no closed wait names it") }
+                if q.thread != absent || q.delivery != .idle { out.append("deleted \(n) is still bound or has a delivery outstanding") }
+            }
             for f in 0..<Capacity.factories where s.factories[f].life == .zombie && s.factories[f].used == 0 {
                 out.append("deleted \(ctx.name(.factory(FactoryID(f)))) has nothing charged to it but is not released")
             }

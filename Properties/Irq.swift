@@ -49,8 +49,9 @@ enum IrqProperties {
         title: "IRQ authority",
         requirement: """
             A live Irq's binding (thread and label) changes only through a successful bind or detach invoked on a \
-            capability to that Irq with S, or because the bound thread is killed or torn down in the step (which \
-            unbinds a queued Irq); deleting an Irq frees it (kernel-api §3.6, §7; l4v integrity_interrupts).
+            capability to that Irq with S, because the bound thread is killed or torn down in the step (which \
+            unbinds a queued Irq), or because the Irq is deleted, which detaches it (kernel-api §3.6, §7, §5.4; l4v \
+            integrity_interrupts).
             """,
         kind: .transition,
         assumptions: [
@@ -63,8 +64,9 @@ enum IrqProperties {
             for i in 0..<Capacity.irqs where before.irqs[i].life != .free && after.irqs[i].life != .free {
                 let b = before.irqs[i], a = after.irqs[i]
                 guard b.thread != a.thread || b.label != a.label else { continue }
-                var permitted = false
-                if let act {
+                // Deletion detaches the Irq; it may stay allocated (pinned by a closed waiter).
+                var permitted = before.irqs[i].life == .live && after.irqs[i].life != .live
+                if !permitted, let act {
                     switch act.invocation {
                     case .irqBind(let cap, _, _), .gateBindThread(let cap, _, _), .irqDetach(let cap):
                         if let c = before.resolve(cap, by: act.thread), c.ref == .irq(IrqID(i)), c.rights.contains(.s) {

@@ -114,13 +114,14 @@ enum SchedulingProperties {
         kind: .transition,
         assumptions: [
             "Threads placed in the same step are mutually unordered (each goes to the front when it is placed); the check compares each against the threads listed before the step and not re-placed. A thread killed in the step counts as placed: prepare_kill re-inserts it at the front for its deferred teardown (kernel-api §5.3).",
-            "A tick that runs the deferred teardown of a dying thread rotates nothing.",
+            "A tick that runs the deferred teardown of a dying thread, or the retry of a resolved page fault (kernel-api §6.6), rotates nothing; such a step is judged like any other step.",
         ],
         check: .transition { before, event, result, after, ctx in
             guard listStructure(before).isEmpty, listStructure(after).isEmpty else { return [] }
             var out: [String] = []
             for c in 0..<Capacity.cpus {
-                if !event.isTick && before.sameReadyList(c, after) { continue }
+                let quantumTick = event.isQuantumTick(result)
+                if !quantumTick && before.sameReadyList(c, after) { continue }
                 let lb = before.readyThreads(CPU(c)), la = after.readyThreads(CPU(c))
                 // Listed before at the same level and not re-placed in the step (a kill
                 // re-inserts the victim at the front for its teardown, kernel-api §5.3).
@@ -128,7 +129,7 @@ enum SchedulingProperties {
                     lb.contains(u) && before.threads[u.index].prio == after.threads[u.index].prio
                         && (before.threads[u.index].isDying || !after.threads[u.index].isDying)
                 }
-                if case .tick(let cpu) = event {
+                if quantumTick, case .tick(let cpu) = event {
                     guard cpu.index == c, let h = lb.first, !before.threads[h.index].isDying, let hi = la.firstIndex(of: h) else { continue }
                     let p = after.threads[h.index].prio
                     for (j, u) in la.enumerated() where u != h && after.threads[u.index].prio == p && wasListed(u) && j > hi {
@@ -246,8 +247,9 @@ enum SchedulingProperties {
                let tc = before.resolveArgument(th, by: act.thread), tc.ref.kind == .thread {
                 replaced = Int(tc.ref.index)
             }
+            let quantumTick = event.isQuantumTick(result)
             for c in 0..<Capacity.cpus {
-                if !event.isTick && before.sameReadyList(c, after) { continue }
+                if !quantumTick && before.sameReadyList(c, after) { continue }
                 let lb = before.readyThreads(CPU(c)), la = after.readyThreads(CPU(c))
                 guard let headB = lb.first, let headA = la.first else { continue }
                 let p = before.threads[headB.index].prio
@@ -255,7 +257,7 @@ enum SchedulingProperties {
                 let levelB = level(before, cpu: c, prio: p), levelA = level(after, cpu: c, prio: p)
                 for (posB, t) in levelB.enumerated() where posB > 0 {
                     guard after.threads[t.index].prio == p, let posA = levelA.firstIndex(of: t) else { continue }
-                    if case .tick(let cpu) = event, cpu.index == c {
+                    if quantumTick, case .tick(let cpu) = event, cpu.index == c {
                         // Threads the tick itself woke (senders released by a teardown) do not count.
                         let kept = levelA.filter { levelB.contains($0) }
                         if let k = kept.firstIndex(of: t), k >= posB {

@@ -153,16 +153,29 @@ struct Acting {
 }
 
 extension Event {
-    /// The acting thread of an invocation that really ran (not a teardown, not an idle CPU).
+    /// The thread that acted and what it did: the invocation of an invoke event;
+    /// for a step that re-ran a resolved page fault instead (outcome
+    /// `faultRetried`, on an invoke or a tick, kernel-api §6.6) the retried memory
+    /// access. Nil for teardowns, idle CPUs, plain ticks and IRQ lines.
     func acting(before: KernelState, result: StepResult) -> Acting? {
-        guard case .invoke(_, let inv) = self, let t = result.actor, result.outcome != .tornDown, result.outcome != .idle,
-              t.index < Capacity.threads else { return nil }
+        guard let t = result.actor, t.index < Capacity.threads, result.outcome != .tornDown, result.outcome != .idle else { return nil }
         let raw = before.threads[t.index].task
         let task = raw != absent && Int(raw) < Capacity.tasks && before.tasks[Int(raw)].life == .live ? TaskID(Int(raw)) : nil
+        if result.outcome == .faultRetried {
+            let r = before.threads[t.index]
+            guard case .memory(let page) = decodeBuffer(r.rcvBuf) else { return nil }
+            return Acting(thread: t, task: task, invocation: .memAccess(page: page, write: r.faultAccess == 4))
+        }
+        guard case .invoke(_, let inv) = self else { return nil }
         return Acting(thread: t, task: task, invocation: inv)
     }
 
     var isTick: Bool { if case .tick = self { return true } else { return false } }
+
+    /// A tick that ended the running thread's quantum (not a teardown or a fault retry, which run instead).
+    func isQuantumTick(_ result: StepResult) -> Bool {
+        isTick && result.outcome != .faultRetried && result.outcome != .tornDown
+    }
 }
 
 /// A capability as the kernel resolves it for an invocation (Spec's `lookup`).

@@ -112,6 +112,45 @@ struct CatalogueTests {
         #expect(results.contains { $0.outcome == .error(.enomem) })
     }
 
+    /// A page fault through a pager gate, answered without a mapping: the fault is
+    /// retried as the thread's next step — here on a tick, which then rotates nothing.
+    @Test func wholeCatalogueOnAFaultRetry() {
+        var w = World()
+        w.state.threads[w.a.index].pager = 4          // A slot 4: gate g, bound to b
+        let ctx = w.context()
+        let events: [Event] = [
+            .tick(cpu: cpu0),
+            .invoke(cpu: cpu0, .ipcWait(timeout: .never, buffer: .none)),            // b waits
+            .invoke(cpu: cpu0, .memAccess(page: PageIndex(1), write: true)),       // a faults to b
+            .invoke(cpu: cpu0, .ipcReply(Message())),                               // b answers without a mapping
+            .tick(cpu: cpu0),                                                        // a runs its retry and faults again
+        ]
+        let (end, results, violations) = Check.run(w.state, events, ctx)
+        #expect(violations.isEmpty, "\(violations)")
+        #expect(results.last?.outcome == .faultRetried)
+        #expect(end.thread(w.a).state == .sending)
+    }
+
+    /// The same fault resolved by the pager with a mapping: the retry on the tick
+    /// succeeds and the faulting thread keeps the CPU (no quantum rotation).
+    @Test func wholeCatalogueOnAResolvedFault() {
+        var w = World()
+        w.state.threads[w.a.index].pager = 4
+        let ctx = w.context()
+        let events: [Event] = [
+            .tick(cpu: cpu0),
+            .invoke(cpu: cpu0, .ipcWait(timeout: .never, buffer: .none)),
+            .invoke(cpu: cpu0, .memAccess(page: PageIndex(1), write: true)),
+            .invoke(cpu: cpu0, .ipcReply(Message(item: SendItem(space: .memory, index: 0, rights: MemRights([.r, .w]).rawValue)))),
+            .tick(cpu: cpu0),
+        ]
+        let (end, results, violations) = Check.run(w.state, events, ctx)
+        #expect(violations.isEmpty, "\(violations)")
+        #expect(results.last?.outcome == .faultRetried)
+        #expect(end.page(w.A, PageIndex(1)).isMapped)
+        #expect(end.current(on: cpu0) == w.a)
+    }
+
     /// Every state invariant on the boot state of every built-in scenario. A boot
     /// state that violates a property is a spec bug or a scenario that is insecure on
     /// purpose, so this reports instead of asserting (the report lists them).

@@ -143,4 +143,29 @@ import Testing
         let bad = try l4spec(["bench", "step", "--events", "0"])
         #expect(bad.code == 2)
     }
+
+    /// An explicit `--max-depth` is a limit (inconclusive, exit 3); only the
+    /// scenario's own depth bound is a stated bound a verdict may hold within.
+    @Test func check_depthLimit_reportsEachProperty_inconclusive() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("l4spec-check-\(UUID().uuidString)").path
+        let r = try l4spec(["check", "revocation-chain", "--property", "CAP-1", "--property", "MEM-1", "--max-depth", "2",
+                            "--workers", "1", "--out", out])
+        #expect(r.code == 3, "\(r.out)\(r.err)")
+        #expect(r.out.contains("CAP-1"))
+        #expect(r.out.contains("MEM-1"))
+        #expect(r.out.contains("depth: the depth bound 2 was reached"))
+    }
+
+    @Test func check_unknownProperty_exits2() throws {
+        let r = try l4spec(["check", "revocation-chain", "--property", "CAP-99"])
+        #expect(r.code == 2)
+        #expect(r.err.contains("CAP-99"))
+    }
+
+    @Test func check_stateLimit_isInconclusive_exit3() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("l4spec-check-\(UUID().uuidString)").path
+        let r = try l4spec(["check", "two-partitions", "--property", "CAP-1", "--max-states", "50", "--workers", "1", "--out", out])
+        #expect(r.code == 3, "\(r.out)\(r.err)")
+        #expect(r.out.contains("inconclusive"))
+    }
 }
