@@ -94,17 +94,7 @@ extension KernelState {
     /// queued Irqs become unbound and pending; only the implicit reply slot is
     /// reset (its caller is not woken); it unbinds from its task; dead for good.
     mutating func teardown(_ t: ThreadID) {
-        while let s = popSender(at: t) {
-            switch s {
-            case .thread(let x): finish(x, .ipc(.secanceled))
-            case .irq(let i):
-                irqs[i.index].thread = noID
-                irqs[i.index].delivery = .pending
-                irqs[i.index].masked = 1
-            }
-        }
-        threads[t.index].replyTo = noID
-        threads[t.index].replyRights = 0
+        releaseSendersAndReplySlot(t)
         unlistReady(t)
         threads[t.index].state = .dead
         threads[t.index].dying = 0
@@ -116,6 +106,23 @@ extension KernelState {
         threads[t.index].task = noID
         if task != noID { freeTaskIfUnreferenced(TaskID(Int(task))) }
         freeThreadIfUnreferenced(t)
+    }
+
+    /// `do_kill`'s release of a thread's partners (kernel-api §5.4): thread
+    /// senders queued at it get SECANCELED; queued Irqs are unbound and become
+    /// pending; its implicit reply slot is reset (the caller is not woken).
+    mutating func releaseSendersAndReplySlot(_ t: ThreadID) {
+        while let s = popSender(at: t) {
+            switch s {
+            case .thread(let x): finish(x, .ipc(.secanceled))
+            case .irq(let i):
+                irqs[i.index].thread = noID
+                irqs[i.index].delivery = .pending
+                irqs[i.index].masked = 1
+            }
+        }
+        threads[t.index].replyTo = noID
+        threads[t.index].replyRights = 0
     }
 
     /// A deleted, torn-down thread stays charged while gates or Irqs are still

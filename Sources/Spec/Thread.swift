@@ -126,17 +126,7 @@ extension KernelState {
         // thread as its pager) must find it gone, not queue at it again.
         threads[t.index].state = .dead
         unlistReady(t)
-        while let s = popSender(at: t) {
-            switch s {
-            case .thread(let x): finish(x, .ipc(.secanceled))
-            case .irq(let i):
-                irqs[i.index].thread = noID
-                irqs[i.index].delivery = .pending
-                irqs[i.index].masked = 1
-            }
-        }
-        threads[t.index].replyTo = noID
-        threads[t.index].replyRights = 0
+        releaseSendersAndReplySlot(t)
         clearStaged(t)
         threads[t.index].pending = .none
         threads[t.index].faultAccess = 0
