@@ -90,7 +90,7 @@ public enum CheckPipeline {
         }
         for e in entries {
             guard case .liveness(let live) = e.check else { continue }
-            results.append(checkLiveness(e, live, system: system, context: context, maxStates: min(options.maxStates, 300_000)))
+            results.append(checkLiveness(e, live, system: system, context: context, maxStates: min(options.maxStates, 100_000)))
         }
         results.sort { a, b in
             (entries.firstIndex { $0.id == a.id } ?? 0) < (entries.firstIndex { $0.id == b.id } ?? 0)
