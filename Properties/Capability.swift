@@ -362,7 +362,7 @@ enum CapabilityProperties {
         kind: .stateInvariant,
         assumptions: [
             "Checked as a state invariant on every reachable state (the transition part is implied: each deleting step ends in a state that satisfies it).",
-            "Documented exceptions (kernel-api §5.4): gate and Irq bindings to a deleted thread persist until rebound or deleted; a caller in closed wait on a deleted callee stays there (orphaned closed wait), and that wait pins the callee's entry so it is not reused; a closed wait on a deleted Irq likewise stays blocked and pins the Irq's entry.",
+            "Documented exceptions (kernel-api §5.4): gate and Irq bindings to a deleted thread persist until rebound or deleted; a caller in closed wait on a deleted callee stays there (orphaned closed wait), and that wait pins the callee's entry so it is not reused; a closed wait on a deleted Irq likewise stays blocked and pins the Irq's entry (detached; a pending mark it had while unbound stays but is inert).",
             "Teardown of a dying thread is deferred until it next runs (kernel-api §5.3); a dying thread may still be listed and have senders queued.",
         ],
         check: .state { s, ctx in
@@ -382,7 +382,8 @@ enum CapabilityProperties {
                     s.threads[y].life != .free && s.threads[y].state == .receiving && s.threads[y].partner == 0x80 | UInt8(i)
                 }
                 if !waitedOn { out.append("deleted \(n) is not freed although no closed wait names it") }
-                if q.thread != absent || q.delivery != .idle { out.append("deleted \(n) is still bound or has a delivery outstanding") }
+                // A pending mark left from before the deletion is inert: no capability can bind the Irq again.
+                if q.thread != absent || q.delivery == .queued { out.append("deleted \(n) is still bound or queued") }
             }
             for f in 0..<Capacity.factories where s.factories[f].life == .zombie && s.factories[f].used == 0 {
                 out.append("deleted \(ctx.name(.factory(FactoryID(f)))) has nothing charged to it but is not released")
