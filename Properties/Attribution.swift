@@ -106,7 +106,7 @@ struct BootFacts: Sendable {
     /// boot (same table entry in use, charged to the same account). An entry
     /// deleted and re-created from the same account is taken for the boot object.
     func isBootObject(_ ref: ObjectRef, in state: KernelState) -> Bool {
-        boot.life(of: ref) != .free && state.life(of: ref) != .free && boot.account(of: ref) == state.account(of: ref)
+        boot.life(of: ref) != .free && state.life(of: ref) != .free && boot.quotaAccount(of: ref) == state.quotaAccount(of: ref)
     }
 }
 
@@ -155,7 +155,7 @@ enum Islands {
             default: return node(ref).map { f.bootIsland[$0] }
             }
         }
-        return factoryIsland(state.account(of: ref), in: state, f, depth: 0)
+        return factoryIsland(state.quotaAccount(of: ref), in: state, f, depth: 0)
     }
 
     static func factoryIsland(_ raw: UInt8, in state: KernelState, _ f: BootFacts, depth: Int) -> Int? {

@@ -28,7 +28,7 @@ enum CapabilityProperties {
                 for k in 0..<Capacity.slotsPerTask {
                     let sl = s.rawSlot(t, k)
                     guard !sl.isEmpty, let ref = sl.ref else { continue }
-                    if Int(ref.index) >= tableSize(ref.kind) { out.append("\(ctx.slotName(t, k)) names \(ref.kind) index \(ref.index), beyond the model's table") }
+                    if Int(ref.index) >= ref.kind.capacity { out.append("\(ctx.slotName(t, k)) names \(ref.kind) index \(ref.index), beyond the model's table") }
                     if !sl.rights.contains(.r) { out.append("\(ctx.slotName(t, k)) holds a capability without R") }
                     if sl.server && ref.kind != .gate { out.append("\(ctx.slotName(t, k)) has the gate server view on \(ctx.name(ref))") }
                 }
@@ -101,7 +101,7 @@ enum CapabilityProperties {
             for t in 0..<Capacity.tasks where s.tasks[t].life == .live {
                 guard let a = attr.task[t] else { continue }
                 for k in 0..<Int(s.config.slotBound) {
-                    guard let ref = s.rawSlot(t, k).ref, Int(ref.index) < tableSize(ref.kind) else { continue }
+                    guard let ref = s.rawSlot(t, k).ref, Int(ref.index) < ref.kind.capacity else { continue }
                     for b in attr.owners(of: ref) { edge(a, b, "\(ctx.slotName(t, k)) holds a capability to \(ctx.name(ref))") }
                 }
             }
@@ -280,7 +280,7 @@ enum CapabilityProperties {
             for t in 0..<Capacity.tasks where s.tasks[t].life == .live {
                 guard let mine = Islands.island(of: .task(TaskID(t)), in: s, f) else { continue }
                 for k in 0..<Capacity.slotsPerTask {
-                    guard let ref = s.rawSlot(t, k).ref, Int(ref.index) < tableSize(ref.kind),
+                    guard let ref = s.rawSlot(t, k).ref, Int(ref.index) < ref.kind.capacity,
                           let other = Islands.island(of: ref, in: s, f), other != mine else { continue }
                     out.append("\(ctx.slotName(t, k)) (\(islandName(mine))) holds a capability to \(ctx.name(ref)) of \(islandName(other))")
                 }

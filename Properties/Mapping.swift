@@ -189,7 +189,7 @@ enum MappingProperties {
                     let sl = s.rawSlot(t, k)
                     guard !sl.isEmpty else { continue }
                     if k >= Int(s.config.slotBound) { out.append("\(ctx.slotName(t, k)) lies beyond the object-space bound but holds a capability") }
-                    guard let ref = sl.ref, Int(ref.index) < tableSize(ref.kind) else {
+                    guard let ref = sl.ref, Int(ref.index) < ref.kind.capacity else {
                         out.append("\(ctx.slotName(t, k)) names no object of the model's tables")
                         continue
                     }

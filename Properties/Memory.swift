@@ -81,8 +81,8 @@ enum MemoryProperties {
             if sameBytes(before.factories, after.factories) && !before.lifecycleDiffers(from: after) { return [] }
             let (created, freed) = lifecycle(before, after)
             var delta = [Int](repeating: 0, count: Capacity.factories)
-            for r in created { let q = after.account(of: r); if q != absent && Int(q) < Capacity.factories { delta[Int(q)] += charge(of: r, in: after) } }
-            for r in freed { let q = before.account(of: r); if q != absent && Int(q) < Capacity.factories { delta[Int(q)] -= charge(of: r, in: before) } }
+            for r in created { let q = after.quotaAccount(of: r); if q != absent && Int(q) < Capacity.factories { delta[Int(q)] += charge(of: r, in: after) } }
+            for r in freed { let q = before.quotaAccount(of: r); if q != absent && Int(q) < Capacity.factories { delta[Int(q)] -= charge(of: r, in: before) } }
             var out: [String] = []
             for f in 0..<Capacity.factories where before.factories[f].life != .free && after.factories[f].life != .free {
                 let actual = Int(after.factories[f].used) - Int(before.factories[f].used)
@@ -113,8 +113,8 @@ enum MemoryProperties {
             if sameBytes(before.factories, after.factories) && !before.lifecycleDiffers(from: after) { return [] }
             let (created, freed) = lifecycle(before, after)
             var touched = Set<UInt8>()
-            for r in created { touched.insert(after.account(of: r)) }
-            for r in freed { touched.insert(before.account(of: r)) }
+            for r in created { touched.insert(after.quotaAccount(of: r)) }
+            for r in freed { touched.insert(before.quotaAccount(of: r)) }
             var out: [String] = []
             for f in 0..<Capacity.factories where before.factories[f].life != .free && after.factories[f].life != .free {
                 if before.factories[f].used != after.factories[f].used && !touched.contains(UInt8(f)) {
@@ -123,7 +123,7 @@ enum MemoryProperties {
             }
             if let act = event.acting(before: before, result: result), case .factoryCreate(let cap, _, _) = act.invocation,
                let c = before.resolve(cap, by: act.thread), c.ref.kind == .factory {
-                for r in created where after.account(of: r) != c.ref.index {
+                for r in created where after.quotaAccount(of: r) != c.ref.index {
                     out.append("factory.create on \(ctx.name(c.ref)) charged the new \(ctx.name(r)) to another account")
                 }
             }

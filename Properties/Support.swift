@@ -31,37 +31,14 @@ enum Clause {
 /// The (task, page) a mapping-tree node index denotes.
 @inline(__always) func nodeOwner(_ n: Int) -> (task: Int, page: Int) { (n / Capacity.pagesPerTask, n % Capacity.pagesPerTask) }
 
-func tableSize(_ kind: ObjectKind) -> Int {
-    switch kind {
-    case .task: Capacity.tasks
-    case .thread: Capacity.threads
-    case .gate: Capacity.gates
-    case .irq: Capacity.irqs
-    case .factory: Capacity.factories
-    case .scheduler: 1
-    }
-}
 
 /// Every object reference of the model's tables (the scheduler excluded).
-let allObjectRefs: [ObjectRef] = ObjectKind.allCases.filter { $0 != .scheduler }.flatMap { k in (0..<tableSize(k)).map { ObjectRef(k, $0) } }
+let allObjectRefs: [ObjectRef] = ObjectKind.allCases.filter { $0 != .scheduler }.flatMap { k in (0..<k.capacity).map { ObjectRef(k, $0) } }
 
 extension KernelState {
-    /// The account an object is charged to (a factory's parent for factories).
-    func account(of ref: ObjectRef) -> UInt8 {
-        let i = Int(ref.index)
-        switch ref.kind {
-        case .task: return tasks[i].quota
-        case .thread: return threads[i].quota
-        case .gate: return gates[i].quota
-        case .irq: return irqs[i].quota
-        case .factory: return factories[i].parent
-        case .scheduler: return absent
-        }
-    }
-
     /// Whether an index is a valid id of `kind` whose entry is in use.
     func exists(_ kind: ObjectKind, _ raw: UInt8) -> Bool {
-        raw != absent && Int(raw) < tableSize(kind) && life(of: ObjectRef(kind, Int(raw))) != .free
+        raw != absent && Int(raw) < kind.capacity && life(of: ObjectRef(kind, Int(raw))) != .free
     }
 
     /// The slot at a raw position (no bound check beyond the table).
@@ -208,18 +185,6 @@ extension KernelState {
 }
 
 extension Invocation {
-    /// The capability the invocation is addressed to (Spec's internal `target`).
-    var targetName: CapName {
-        switch self {
-        case .ipcSend(let c, _, _), .ipcCall(let c, _, _, _, _), .ipcReceive(let c, _, _): c
-        case .taskMap(let c, _, _, _, _), .taskUnmap(let c, _, _, _, _, _, _), .taskCapValid(let c, _), .taskCapEqual(let c, _, _): c
-        case .factoryCreate(let c, _, _), .threadControl(let c, _, _, _), .threadExRegs(let c, _): c
-        case .schedulerRunThread(let c, _, _, _), .gateBindThread(let c, _, _), .irqBind(let c, _, _): c
-        case .irqDetach(let c), .irqTrigger(let c), .irqUnmask(let c), .irqReceive(let c, _): c
-        case .ipcWait, .ipcReply, .ipcReplyAndWait, .ipcSleep, .memAccess: .this
-        }
-    }
-
     /// The message an IPC invocation sends, if any.
     var message: Message? {
         switch self {

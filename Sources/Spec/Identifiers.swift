@@ -91,6 +91,20 @@ public enum ObjectKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     }
 }
 
+extension ObjectKind {
+    /// How many objects of this kind the flat state can hold (`Capacity`).
+    public var capacity: Int {
+        switch self {
+        case .task: Capacity.tasks
+        case .thread: Capacity.threads
+        case .gate: Capacity.gates
+        case .irq: Capacity.irqs
+        case .factory: Capacity.factories
+        case .scheduler: 1
+        }
+    }
+}
+
 /// A reference to one kernel object (kind + table index); the scheduler is a singleton.
 public struct ObjectRef: Hashable, Sendable, CustomStringConvertible {
     public var kind: ObjectKind

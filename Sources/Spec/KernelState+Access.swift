@@ -66,8 +66,9 @@ extension KernelState {
         }
     }
 
-    /// The factory an object is charged to (kernel-api §3.4).
-    func quotaAccount(of ref: ObjectRef) -> UInt8 {
+    /// The factory an object is charged to (kernel-api §3.4); for a factory,
+    /// the parent it reserved its budget from. `0xFF` for none.
+    public func quotaAccount(of ref: ObjectRef) -> UInt8 {
         let i = Int(ref.index)
         switch ref.kind {
         case .task: return tasks[i].quota

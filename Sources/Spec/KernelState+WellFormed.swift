@@ -46,7 +46,7 @@ extension KernelState {
     func refcountsMatchSlots() -> [String] {
         var out: [String] = []
         for kind in ObjectKind.allCases where kind != .scheduler {
-            for i in 0..<tableSize(kind) {
+            for i in 0..<kind.capacity {
                 let ref = ObjectRef(kind, i)
                 guard life(of: ref) != .free else { continue }
                 var n = 0
@@ -221,17 +221,6 @@ extension KernelState {
             }
         }
         return out
-    }
-
-    func tableSize(_ kind: ObjectKind) -> Int {
-        switch kind {
-        case .task: Capacity.tasks
-        case .thread: Capacity.threads
-        case .gate: Capacity.gates
-        case .irq: Capacity.irqs
-        case .factory: Capacity.factories
-        case .scheduler: 1
-        }
     }
 }
 

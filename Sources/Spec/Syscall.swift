@@ -235,7 +235,7 @@ extension KernelState {
 
 extension Invocation {
     /// The capability an invocation is addressed to.
-    var target: CapName {
+    public var target: CapName {
         switch self {
         case .ipcSend(let c, _, _), .ipcCall(let c, _, _, _, _), .ipcReceive(let c, _, _): c
         case .taskMap(let c, _, _, _, _), .taskUnmap(let c, _, _, _, _, _, _), .taskCapValid(let c, _), .taskCapEqual(let c, _, _): c
