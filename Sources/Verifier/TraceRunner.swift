@@ -1,3 +1,4 @@
+import Properties
 import Scenarios
 import Spec
 
@@ -20,6 +21,9 @@ public struct TraceRun: Sendable {
     public var scenario: Scenario
     public var steps: [StepReport]
     public var violations: [Violation]
+    /// A counterexample's property (`"property"` in the trace), re-checked on
+    /// replay: the first step after which it is violated, and what is violated.
+    public var propertyViolation: (step: Int, detail: String)?
     /// The first step whose result differed from its expectation.
     public var firstMismatch: StepReport? { steps.first { !$0.mismatches.isEmpty } }
     public var passed: Bool { firstMismatch == nil && violations.isEmpty }
@@ -40,9 +44,21 @@ public enum TraceRunner {
         var state = scenario.initial
         var steps: [StepReport] = []
         var violations: [Violation] = []
+        let property = trace.property.flatMap { id in Catalogue.all.first { $0.id == id } }
+        let context = CheckContext(scenario: scenario)
+        var propertyViolation: (step: Int, detail: String)?
         for (i, te) in trace.events.enumerated() {
             let before = state
             let result = state.apply(te.event)
+            if propertyViolation == nil, let entry = property {
+                let broken: [String]
+                switch entry.check {
+                case .state(let check): broken = check(state, context)
+                case .transition(let check): broken = check(before, te.event, result, state, context)
+                case .liveness: broken = []
+                }
+                if let first = broken.first { propertyViolation = (i, first) }
+            }
             let names = scenario.names
             let mismatches = te.expect?.check(state: state, result: result, names: names) ?? []
             steps.append(StepReport(index: i, line: te.line, event: EventText.describe(te.event, names: names),
@@ -52,6 +68,6 @@ public enum TraceRunner {
             violations = state.wellFormed()
             if !mismatches.isEmpty || !violations.isEmpty { break }
         }
-        return TraceRun(trace: trace, scenario: scenario, steps: steps, violations: violations)
+        return TraceRun(trace: trace, scenario: scenario, steps: steps, violations: violations, propertyViolation: propertyViolation)
     }
 }

@@ -168,4 +168,19 @@ import Testing
         #expect(r.code == 3, "\(r.out)\(r.err)")
         #expect(r.out.contains("inconclusive"))
     }
+
+    /// issue "State explorer", point 4: a violation is written as a trace that
+    /// `l4spec run` replays to the same violation. revocation-chain's policy has
+    /// no B → A flow, yet its story maps a's page writably into b (CAP-2).
+    @Test func check_counterexample_replaysToTheSameViolation() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("l4spec-cx-\(UUID().uuidString)").path
+        let c = try l4spec(["check", "revocation-chain", "--property", "CAP-2", "--workers", "1", "--out", out])
+        #expect(c.code == 1, "\(c.out)\(c.err)")
+        #expect(c.out.contains("violated"))
+        let trace = out + "/revocation-chain-CAP-2.json"
+        #expect(FileManager.default.fileExists(atPath: trace))
+        let r = try l4spec(["run", trace])
+        #expect(r.code == 1, "\(r.out)\(r.err)")
+        #expect(r.out.contains("VIOLATION: CAP-2 is violated after step"))
+    }
 }

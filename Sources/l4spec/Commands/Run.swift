@@ -32,12 +32,21 @@ extension L4Spec {
                 for m in step.mismatches { print("  MISMATCH \(m)") }
             }
             for v in result.violations { print("  NOT WELL FORMED \(v)") }
+            if let id = t.property, let v = result.propertyViolation {
+                print("VIOLATION: \(id) is violated after step \(v.step): \(v.detail)")
+                throw ExitCode(1)
+            }
             if let bad = result.firstMismatch {
                 print("FAIL: step \(bad.index) does not match its expectation")
                 throw ExitCode(1)
             }
             if !result.violations.isEmpty {
                 print("FAIL: the state is not well formed after step \(result.steps.count - 1)")
+                throw ExitCode(1)
+            }
+            if let id = t.property {
+                // A counterexample that no longer reproduces: the spec or the scenario changed.
+                print("property \(id) holds along this trace (\(result.steps.count) steps): the counterexample does not reproduce")
                 throw ExitCode(1)
             }
             print("ok: \(result.steps.count) steps")
