@@ -96,15 +96,11 @@ extension KernelState {
     }
     /// The senders queued at a thread, in order (threads and Irqs).
     public func senderQueue(_ t: ThreadID) -> [ObjectRef] {
-        var out: [ObjectRef] = []
-        var cur = Sender(encoded: threads[t.index].queueHead)
-        while let c = cur, out.count <= Capacity.threads + Capacity.irqs {
-            switch c {
-            case .thread(let x): out.append(.thread(x))
-            case .irq(let i): out.append(.irq(i))
+        members(of: .thread(t)).map { s in
+            switch s {
+            case .thread(let x): .thread(x)
+            case .irq(let i): .irq(i)
             }
-            cur = Sender(encoded: next(c))
         }
-        return out
     }
 }

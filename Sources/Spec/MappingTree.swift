@@ -97,10 +97,7 @@ extension KernelState {
         if grant {
             // §4.7 — move: the source slot goes; a counted→weak grant may drop the count to 0.
             slots[slotPosition(st, s)] = Slot()
-            if now.counted {
-                adjustCounted(ref, by: -1)
-                if countedRefs(ref) == 0 { destroy(ref) }
-            }
+            if now.counted { releaseCounted(ref) }
         }
     }
 

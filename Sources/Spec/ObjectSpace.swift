@@ -45,12 +45,17 @@ extension KernelState {
             return
         }
         if old.counted {
-            // The last counted release invalidates any remaining weak slots.
-            adjustCounted(ref, by: -1)
-            if countedRefs(ref) == 0 { destroy(ref) }
+            releaseCounted(ref)
         } else if !hasAnySlot(naming: ref) {
             destroy(ref)
         }
+    }
+
+    /// kernel-api §5.2 — drops one counted reference; the last counted release
+    /// deletes the object (invalidating any remaining weak slots).
+    mutating func releaseCounted(_ ref: ObjectRef) {
+        adjustCounted(ref, by: -1)
+        if countedRefs(ref) == 0 { destroy(ref) }
     }
 
     func hasAnySlot(naming ref: ObjectRef) -> Bool {
