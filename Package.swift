@@ -21,8 +21,9 @@ let package = Package(
         // Cross-module optimisation lets clients specialise the generic search
         // loop for their system; without it the hot loop spends a quarter of its
         // time in generic-metadata lookups (docs/performance.md).
-        .target(name: "StateExplorer", dependencies: [.product(name: "Atomics", package: "swift-atomics")],
-                swiftSettings: [.unsafeFlags(["-cross-module-optimization"])]),
+        .target(name: "CacheHints"),
+        .target(name: "StateExplorer", dependencies: ["CacheHints", .product(name: "Atomics", package: "swift-atomics")],
+                swiftSettings: [.unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"])]),
         .target(
             name: "Scenarios",
             dependencies: ["Spec", .product(name: "Yams", package: "Yams")],

@@ -1,5 +1,5 @@
 /// `-L4_Exxx` results (kernel-api §1, §3): negative labels in the reply tag.
-public enum L4Error: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+public enum L4Error: UInt8, Sendable, CaseIterable, CustomStringConvertible, BitwiseCopyable {
     case eperm = 1, enoent = 2, enomem = 12, ebusy = 16, eexist = 17, enodev = 19
     case einval = 22, erange = 34, enosys = 38, ebadproto = 39, emsgtooshort = 40, emsgtoolong = 41
     /// The raw negative value the kernel puts in the label (`-L4_Exxx`).
@@ -24,7 +24,7 @@ public enum L4Error: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 
 /// IPC errors (kernel-api §6.9), raw code as in the UTCB `error` TCR;
 /// bit 0 is the phase (0 send, 1 receive).
-public enum IpcError: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+public enum IpcError: UInt8, Sendable, CaseIterable, CustomStringConvertible, BitwiseCopyable {
     case setimeout = 0x02, retimeout = 0x03, enotExistent = 0x04
     case secanceled = 0x06, recanceled = 0x07, semsgcut = 0x08, remsgcut = 0x09
     case semapfailed = 0x10, remapfailed = 0x11, noReplyCap = 0x13
@@ -47,7 +47,7 @@ public enum IpcError: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 
 /// What one step did for the thread that acted (or the event itself).
 /// The two kernel result channels stay apart (kernel-api §1): `.ipc` versus `.error`.
-public enum Outcome: Hashable, Sendable, CustomStringConvertible {
+public enum Outcome: Hashable, Sendable, CustomStringConvertible, BitwiseCopyable {
     /// Success; `value` is the returned label/word when the operation has one.
     case ok(value: Int? = nil)
     /// An IPC error (tag error flag + UTCB error code).

@@ -129,7 +129,7 @@ public enum Invocation: Hashable, Sendable {
 
 /// The result of one step: what the acting thread (if any) got back, and which
 /// thread acted.
-public struct StepResult: Hashable, Sendable {
+public struct StepResult: Hashable, Sendable, BitwiseCopyable {
     public var outcome: Outcome
     public var actor: ThreadID?
     public init(_ outcome: Outcome, actor: ThreadID?) {

@@ -9,7 +9,7 @@ public struct TaskID: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var description: String { "task\(raw)" }
 }
 
-public struct ThreadID: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct ThreadID: Hashable, Sendable, Comparable, CustomStringConvertible, BitwiseCopyable {
     public var raw: UInt8
     public init(_ raw: Int) { self.raw = UInt8(truncatingIfNeeded: raw) }
     public var index: Int { Int(raw) }

@@ -3,7 +3,7 @@
 /// fields, so a copy is a `memcpy` without heap traffic and equality/hashing
 /// run over the raw bytes. Records are free of padding (a test checks
 /// `size == stride`), which is what makes the byte view exact.
-public struct KernelState: Sendable {
+public struct KernelState: Sendable, BitwiseCopyable {
     // 2-byte aligned tables first, so the struct has no interior padding.
     public var threads = ThreadTable(repeating: ThreadRecord())
     public var gates = GateTable(repeating: GateRecord())
@@ -20,7 +20,7 @@ public struct KernelState: Sendable {
 
 /// Scenario-chosen bounds that the rules consult (kernel-api §2: indices at or
 /// beyond the object-space bound read as empty). Constant during a run.
-public struct Config: Hashable, Sendable {
+public struct Config: Hashable, Sendable, BitwiseCopyable {
     /// Object-space bound: slot indices `0..<slotBound` exist in every task.
     public var slotBound: UInt8
     /// Memory-space bound: pages `0..<pageBound` exist in every task.
@@ -49,7 +49,7 @@ public enum Life: UInt8, Sendable {
 }
 
 /// One object-space slot (kernel-api §2): empty, or (object, rights, attributes).
-public struct Slot: Hashable, Sendable {
+public struct Slot: Hashable, Sendable, BitwiseCopyable {
     /// `0` = empty, else an `ObjectKind` raw value.
     public var kindRaw: UInt8 = 0
     public var object: UInt8 = 0
@@ -79,7 +79,7 @@ public struct Slot: Hashable, Sendable {
 /// One page of a task's memory space and its node in the frame's mapping tree
 /// (kernel-api §5.1). `parent` is the node index of the mapping it was derived
 /// from, or `noID` for sigma0's root mapping.
-public struct PageEntry: Hashable, Sendable {
+public struct PageEntry: Hashable, Sendable, BitwiseCopyable {
     public var frame: UInt8 = noID
     public var rightsRaw: UInt8 = 0
     public var parent: UInt8 = noID
@@ -96,7 +96,7 @@ public struct PageEntry: Hashable, Sendable {
     }
 }
 
-public struct TaskRecord: Hashable, Sendable {
+public struct TaskRecord: Hashable, Sendable, BitwiseCopyable {
     public var lifeRaw: UInt8 = 0
     /// The factory this task is charged to (kernel-api §3.4).
     public var quota: UInt8 = noID
@@ -138,7 +138,7 @@ public enum PendingIpc: UInt8, Sendable {
 /// Encoding of a sender in a receiver's queue: a thread id, or `irqTag | irq`.
 @usableFromInline let irqTag: UInt8 = 0x80
 
-public struct ThreadRecord: Equatable, Sendable {
+public struct ThreadRecord: Equatable, Sendable, BitwiseCopyable {
     // 2-byte fields first (no interior padding).
     /// Label of the outgoing message while blocked in a send (already gate-labelled).
     public var sendLabel: UInt16 = 0
@@ -197,7 +197,7 @@ public struct ThreadRecord: Equatable, Sendable {
     public var isDying: Bool { dying != 0 }
 }
 
-public struct GateRecord: Hashable, Sendable {
+public struct GateRecord: Hashable, Sendable, BitwiseCopyable {
     /// Gate label (low two bits always 0, kernel-api §3.3).
     public var label: UInt16 = 0
     public var lifeRaw: UInt8 = 0
@@ -224,7 +224,7 @@ public enum IrqDelivery: UInt8, Sendable, CustomStringConvertible {
     }
 }
 
-public struct IrqRecord: Hashable, Sendable {
+public struct IrqRecord: Hashable, Sendable, BitwiseCopyable {
     public var label: UInt16 = 0
     public var lifeRaw: UInt8 = 0
     public var thread: UInt8 = noID
@@ -242,7 +242,7 @@ public struct IrqRecord: Hashable, Sendable {
 }
 
 /// A factory is a kernel-memory quota account (kernel-api §3.4, `Ram_quota`).
-public struct FactoryRecord: Hashable, Sendable {
+public struct FactoryRecord: Hashable, Sendable, BitwiseCopyable {
     public var limit: UInt16 = 0
     public var used: UInt16 = 0
     public var lifeRaw: UInt8 = 0
@@ -257,7 +257,7 @@ public struct FactoryRecord: Hashable, Sendable {
 
 /// A CPU's ready threads in scheduling order (kernel-api §9): sorted by
 /// priority, highest first; the head is the running thread.
-public struct ReadyList: Equatable, Sendable {
+public struct ReadyList: Equatable, Sendable, BitwiseCopyable {
     public var entries = InlineArray<6, UInt8>(repeating: noID)
     public var count: UInt8 = 0
     public init() {}
@@ -275,24 +275,29 @@ extension KernelState: Hashable {
     public static func == (a: Self, b: Self) -> Bool { rawBytesEqual(a, b) }
     public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
 
-    /// A stable 64-bit fingerprint of the whole state (FNV-1a over the raw
-    /// bytes, finished with fmix64). Never derived from `Hasher`, which is
-    /// seeded per process (DESIGN §9).
+    /// A stable 64-bit fingerprint of the whole state: four independent
+    /// multiply-xorshift lanes over the raw 8-byte words (so the CPU overlaps
+    /// the multiplications), each finished with fmix64 and combined. Never
+    /// derived from `Hasher`, which is seeded per process (DESIGN §9).
     public var fingerprint: UInt64 {
         withUnsafeBytes(of: self) { raw in
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            let m: UInt64 = 0x9E37_79B9_7F4A_7C15
+            var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x8422_2325_cbf2_9ce4
+            var c: UInt64 = 0x0000_0100_0000_01b3, d: UInt64 = 0x27d4_eb2f_1656_67c5
             var i = 0
             let n = raw.count
-            while i + 8 <= n {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x0000_0100_0000_01b3
-                h ^= h >> 29
-                i += 8
+            while i + 32 <= n {
+                a = (a ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* m; a ^= a >> 31
+                b = (b ^ raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)) &* m; b ^= b >> 31
+                c = (c ^ raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)) &* m; c ^= c >> 31
+                d = (d ^ raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)) &* m; d ^= d >> 31
+                i += 32
             }
             while i < n {
-                h = (h ^ UInt64(raw[i])) &* 0x0000_0100_0000_01b3
+                a = (a ^ UInt64(raw[i])) &* 0x0000_0100_0000_01b3
                 i += 1
             }
-            return fmix64(h)
+            return fmix64(fmix64(a) &+ fmix64(b ^ 0x5555) &* 3 &+ fmix64(c ^ 0xAAAA) &* 5 &+ fmix64(d) &* 7 ^ UInt64(n))
         }
     }
 }

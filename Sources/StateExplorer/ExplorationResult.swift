@@ -37,11 +37,23 @@ public struct ExplorationStatistics: Sendable {
     public var transitions = 0
     public var depth = 0
     public var seconds = 0.0
+    /// The visited table at its largest (8 bytes per slot).
     public var tableBytes = 0
-    public var peakFrontierBytes = 0
+    /// Parent links, 8 bytes per state.
+    public var recordBytes = 0
+    /// Table + trace records + frontier blocks at their peak.
+    public var peakMemoryBytes = 0
+    /// The whole process's peak resident set (VmHWM), 0 where unknown.
+    public var peakResidentBytes = 0
+    /// How often the table grew (each growth rehashes every fingerprint).
+    public var growths = 0
     public var deadlocks = 0
     public var statesPerSecond: Double { Double(states) / max(seconds, 1e-9) }
-    public var bytesPerState: Double { Double(tableBytes + peakFrontierBytes) / Double(max(states, 1)) }
+    public var transitionsPerSecond: Double { Double(transitions) / max(seconds, 1e-9) }
+    /// Visited-set bytes per state: the fingerprint table.
+    public var tableBytesPerState: Double { Double(tableBytes) / Double(max(states, 1)) }
+    /// Explorer bytes per state: table, trace records and frontier at the peak.
+    public var bytesPerState: Double { Double(peakMemoryBytes) / Double(max(states, 1)) }
 }
 
 public struct ExplorationResult<System: TransitionSystem>: Sendable {

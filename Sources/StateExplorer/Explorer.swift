@@ -1,9 +1,14 @@
+import Atomics
 import Foundation
 
 /// Breadth-first, level-synchronous, parallel explicit-state search (DESIGN §5).
 /// BFS makes every counterexample a shortest one; all workers share one
 /// lock-free visited table, so counts and verdicts do not depend on the number
 /// of workers.
+///
+/// Memory per visited state: the fingerprint table (8 bytes / load factor) and
+/// one 8-byte trace record; states themselves live only in the current and the
+/// next level, encoded by the system's `StateCodec` in recycled blocks.
 public struct Explorer<System: TransitionSystem>: Sendable {
     public var system: System
     public var properties: [Property<System>]
@@ -18,207 +23,213 @@ public struct Explorer<System: TransitionSystem>: Sendable {
         self.reporter = reporter
     }
 
-    /// What a worker found during one level.
-    struct Findings {
-        var next: [System.State] = []
-        var transitions = 0
-        /// Per property: the smallest fingerprint (and for edges, the action) of a violation/example.
-        var hits: [(UInt64, UInt32?)?]
-        var deadlock: UInt64?
-        var deadlocks = 0
-        var coverage: [Int]
-        var items: [Int] = []
-        var buffer: [System.Action] = []
-        init(properties: Int, coverage: Int) {
-            hits = Array(repeating: nil, count: properties)
-            self.coverage = Array(repeating: 0, count: coverage)
-        }
-    }
-
     public func run() throws -> ExplorationResult<System> {
-        let clock = ContinuousClock()
-        let start = clock.now
-        func elapsed() -> Double { let d = clock.now - start; return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-        let cfg = configuration
-        let stateBytes = MemoryLayout<System.State>.stride
-        let tableBytes = VisitedTable.bytes(forMaxStates: cfg.maxStates)
-        guard tableBytes < cfg.memoryLimit else {
-            return try finish(table: nil, hits: [], deadlock: nil, stats: ExplorationStatistics(),
-                              limit: "memory: a table for \(cfg.maxStates) states needs \(tableBytes) bytes, over the limit of \(cfg.memoryLimit)",
-                              coverage: [])
-        }
-        let table = VisitedTable(maxStates: cfg.maxStates)
+        let search = Search(explorer: self)
+        return try search.run()
+    }
+}
+
+/// Why a level stopped before every state was expanded.
+enum StopReason: Int {
+    case none = 0, states, time, memory, overflow
+}
+
+/// One exploration: the shared structures workers use. A struct holding
+/// references, like `Explorer`, so the hot loop specialises across modules;
+/// what only the coordinating thread changes lives in `Tally`.
+struct Search<System: TransitionSystem>: @unchecked Sendable {
+    let explorer: Explorer<System>
+    var system: System { explorer.system }
+    var config: ExplorerConfiguration { explorer.configuration }
+    let codec: StateCodec<System.State>?
+    let table: VisitedTable
+    let pool: BlockPool<System.State>
+    let stop = ManagedAtomic<Int>(0)
+    let clock = ContinuousClock()
+    let start: ContinuousClock.Instant
+
+    struct Hit { var fp: UInt64; var id: Int; var action: UInt32?; var depth: Int }
+
+    /// Results gathered between levels by the coordinating thread.
+    struct Tally {
+        var records = TraceRecords()
         var stats = ExplorationStatistics()
-        stats.tableBytes = table.bytes
-        let coverageCount = system.coverageNames.count
-        var totalCoverage = Array(repeating: 0, count: coverageCount)
-        var hits: [(fp: UInt64, action: UInt32?, depth: Int)?] = Array(repeating: nil, count: properties.count)
-        var deadlock: UInt64?
-        var limit: String?
+        var coverage: [Int]
+        var hits: [Hit?]
+        var deadlock: (fp: UInt64, id: Int)?
+    }
 
-        // Level 0: the initial states.
-        var frontier: [System.State] = []
-        var level0 = Findings(properties: properties.count, coverage: coverageCount)
-        for s0 in system.initialStates() {
-            let s = system.canonicalize(s0)
-            let fp = VisitedTable.key(system.fingerprint(s))
-            guard table.insert(fp, parent: 0, action: 0) else { continue }
-            checkState(s, fp: fp, into: &level0)
-            frontier.append(s)
+    init(explorer: Explorer<System>) {
+        self.explorer = explorer
+        codec = explorer.system.stateCodec
+        pool = BlockPool(codec: codec)
+        table = VisitedTable(expectedStates: 0)
+        start = clock.now
+    }
+
+    func elapsed() -> Double {
+        let d = clock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    /// Table, trace records and frontier blocks: what the budget counts.
+    func memoryInUse(_ records: TraceRecords) -> Int { table.bytes + records.bytes + pool.allocatedBytes }
+
+    func run() throws -> ExplorationResult<System> {
+        var tally = Tally(coverage: Array(repeating: 0, count: system.coverageNames.count),
+                          hits: Array(repeating: nil, count: explorer.properties.count))
+        tally.stats.tableBytes = table.bytes
+        let floor = memoryInUse(tally.records) + pool.footprint
+        guard floor <= config.memoryLimit else {
+            return try finish(&tally, limit: "memory: the minimum table and one frontier block need \(floor) bytes, over the limit of \(config.memoryLimit)")
         }
-        record(level0.hits, depth: 0, into: &hits)
-        stats.states = table.count
+        var frontier = initialLevel(&tally)
         var depth = 0
-
-        while !frontier.isEmpty {
-            if shouldStop(hits) { break }
-            if depth >= cfg.maxDepth { limit = "depth: the depth bound \(cfg.maxDepth) was reached with \(frontier.count) states unexplored"; break }
-            if elapsed() > cfg.timeLimit { limit = "time: \(cfg.timeLimit) s elapsed"; break }
-            stats.peakFrontierBytes = max(stats.peakFrontierBytes, frontier.count * stateBytes * 2)
-            if tableBytes + stats.peakFrontierBytes > cfg.memoryLimit { limit = "memory: frontier of \(frontier.count) states exceeds the budget"; break }
-
-            let workers = min(cfg.workers, max(1, frontier.count / 64))
-            let boxes = (0..<workers).map { _ in WorkerBox(Findings(properties: properties.count, coverage: coverageCount)) }
-            let current = frontier
-            let chunk = (current.count + workers - 1) / workers
-            let me = self
-            let cap = cfg.maxStates
-            forEachWorker(workers) { w in
-                let lo = w * chunk, hi = min(current.count, lo + chunk)
-                guard lo < hi else { return }
-                for i in lo..<hi {
-                    if table.count >= cap { return }
-                    me.expand(current[i], table: table, into: &boxes[w].value)
-                }
-            }
+        var limit: String?
+        while frontier.contains(where: { $0.count > 0 }) {
+            if !tally.hits.isEmpty && tally.hits.allSatisfy({ $0 != nil }) { break }
+            let waiting = frontier.reduce(0) { $0 + $1.count }
+            if depth >= config.maxDepth { limit = "depth: the depth bound \(config.maxDepth) was reached with \(waiting) states unexplored"; break }
+            if elapsed() > config.timeLimit { limit = "time: \(config.timeLimit) s elapsed"; break }
+            let (next, findings) = expandLevel(frontier, &tally)
+            pool.give(frontier)
             depth += 1
-            frontier = []
-            var level = Findings(properties: properties.count, coverage: coverageCount)
-            for b in boxes {
-                frontier.append(contentsOf: b.value.next)
-                stats.transitions += b.value.transitions
-                stats.deadlocks += b.value.deadlocks
-                for (k, h) in b.value.hits.enumerated() { if let h, level.hits[k].map({ h.0 < $0.0 }) ?? true { level.hits[k] = h } }
-                if let d = b.value.deadlock { deadlock = min(deadlock ?? d, d) }
-                for (k, n) in b.value.coverage.enumerated() { totalCoverage[k] += n }
-            }
-            record(level.hits, depth: depth, into: &hits)
-            stats.states = table.count
-            stats.depth = frontier.isEmpty ? depth - 1 : depth
-            reporter?.progress(states: stats.states, transitions: stats.transitions, depth: depth, seconds: elapsed())
-            if table.count >= cfg.maxStates { limit = "states: the state bound \(cfg.maxStates) was reached"; break }
+            for b in next { tally.records.append(b) }
+            merge(findings.map { var f = $0; f.resolveIds(); return f }, depth: depth, into: &tally)
+            frontier = next
+            pool.trim(keeping: frontier.count + 2)
+            tally.stats.states = table.count
+            tally.stats.depth = frontier.contains(where: { $0.count > 0 }) ? depth : depth - 1
+            tally.stats.peakMemoryBytes = max(tally.stats.peakMemoryBytes, memoryInUse(tally.records))
+            explorer.reporter?.progress(states: tally.stats.states, transitions: tally.stats.transitions, depth: depth, seconds: elapsed())
+            if let why = stopMessage(tally.records) { limit = why; break }
         }
-        stats.seconds = elapsed()
-        stats.states = table.count
-        return try finish(table: table, hits: hits, deadlock: deadlock, stats: stats, limit: limit,
-                          coverage: zip(system.coverageNames, totalCoverage).map { ($0, $1) })
+        pool.give(frontier)
+        return try finish(&tally, limit: limit)
     }
 
-    /// Expands one state: successors, edge checks, new states and their state checks.
-    func expand(_ s: System.State, table: VisitedTable, into f: inout Findings) {
-        let fp = VisitedTable.key(system.fingerprint(s))
-        f.buffer.removeAll(keepingCapacity: true)
-        system.actions(in: s, into: &f.buffer)
-        var enabled = 0
-        for (k, a) in f.buffer.enumerated() {
-            guard let raw = system.successor(of: s, via: a) else { continue }
-            enabled += 1
-            f.transitions += 1
-            let t = system.canonicalize(raw)
-            for (p, prop) in properties.enumerated() {
-                if case .transition(let ok) = prop.check, !ok(s, a, t) { keepSmallest(&f.hits[p], (fp, UInt32(k))) }
-            }
-            if !f.coverage.isEmpty {
-                f.items.removeAll(keepingCapacity: true)
-                system.coverage(from: s, via: a, to: t, into: &f.items)
-                for i in f.items where i < f.coverage.count { f.coverage[i] += 1 }
-            }
-            let tfp = VisitedTable.key(system.fingerprint(t))
-            if table.insert(tfp, parent: fp, action: UInt32(k)) {
-                checkState(t, fp: tfp, into: &f)
-                f.next.append(t)
-            }
+    func initialLevel(_ tally: inout Tally) -> [FrontierBlock<System.State>] {
+        let block = pool.take()
+        var f = Findings<System>(search: self)
+        for (index, s0) in system.initialStates().enumerated() {
+            let s = system.canonicalize(s0)
+            let k = VisitedTable.key(system.fingerprint(s))
+            guard table.insert(k) == .inserted else { continue }
+            table.publish(1)
+            block.append(s, record: TraceRecords.root << 32 | UInt64(index), codec: codec)
+            f.checkState(s, fp: k, id: block.count - 1, explorer: explorer)
         }
-        if enabled == 0 && configuration.checkDeadlocks {
-            f.deadlocks += 1
-            f.deadlock = min(f.deadlock ?? fp, fp)
+        tally.records.append(block)
+        merge([f], depth: 0, into: &tally)
+        tally.stats.states = table.count
+        return [block]
+    }
+
+    func stopMessage(_ records: TraceRecords) -> String? {
+        switch StopReason(rawValue: stop.load(ordering: .relaxed)) ?? .none {
+        case .none: return nil
+        case .states: return "states: the state bound \(config.maxStates) was reached"
+        case .time: return "time: \(config.timeLimit) s elapsed"
+        case .memory: return "memory: the limit of \(config.memoryLimit) bytes would be exceeded (\(memoryInUse(records)) bytes in use at \(table.count) states)"
+        case .overflow: return "memory: the visited table overflowed"
         }
     }
 
-    func checkState(_ s: System.State, fp: UInt64, into f: inout Findings) {
-        for (p, prop) in properties.enumerated() {
-            switch prop.check {
-            case .always(let ok): if !ok(s) { keepSmallest(&f.hits[p], (fp, nil)) }
-            case .sometimes(let ok): if ok(s) { keepSmallest(&f.hits[p], (fp, nil)) }
-            case .transition: break
+    /// Expands every state of one level; returns the next level's blocks and
+    /// what each worker found.
+    func expandLevel(_ frontier: [FrontierBlock<System.State>], _ tally: inout Tally) -> ([FrontierBlock<System.State>], [Findings<System>]) {
+        let chunks = Chunks(frontier)
+        let workers = max(1, min(config.workers, (chunks.total + 255) / 256))
+        let boxes = (0..<workers).map { _ in WorkerBox(Findings<System>(search: self)) }
+        let budget = config.memoryLimit - tally.records.bytes
+        while true {
+            forEachWorker(workers) { w in
+                // A local copy: the boxes may share cache lines.
+                var f = boxes[w].value
+                self.work(chunks, frontier, budget: budget, &f)
+                boxes[w].value = f
+            }
+            let left = boxes.reduce(0) { $0 + $1.value.leftovers.count }
+            if stop.load(ordering: .relaxed) != 0 || (chunks.exhausted && left == 0) { break }
+            // A worker stopped because the table must grow: grow it, then resume.
+            if pool.allocatedBytes + table.bytesDuringGrowth > budget {
+                stop.store(StopReason.memory.rawValue, ordering: .relaxed)
+                break
+            }
+            table.grow()
+            tally.stats.tableBytes = max(tally.stats.tableBytes, table.bytes)
+            tally.stats.growths += 1
+        }
+        if boxes.contains(where: { $0.value.overflow }) { stop.store(StopReason.overflow.rawValue, ordering: .relaxed) }
+        return (boxes.flatMap { $0.value.output }, boxes.map { $0.value })
+    }
+
+    /// One worker's share of a level: claims chunks until none are left, the
+    /// table must grow, or a limit stops the search.
+    func work(_ chunks: Chunks<System.State>, _ frontier: [FrontierBlock<System.State>], budget: Int, _ f: inout Findings<System>) {
+        defer { table.publish(f.unpublished); f.unpublished = 0 }
+        while true {
+            if stop.load(ordering: .relaxed) != 0 { return }
+            let range: (block: Int, lo: Int, hi: Int)
+            if let r = f.leftovers.popLast() {
+                range = r
+            } else if let r = chunks.claim() {
+                range = r
+                if elapsed() > config.timeLimit { return halt(.time, keeping: r, &f) }
+                if table.bytes + pool.allocatedBytes > budget { return halt(.memory, keeping: r, &f) }
+            } else { return }
+            let block = frontier[range.block]
+            for i in range.lo..<range.hi {
+                if table.needsGrowth || f.overflow { f.leftovers.append((range.block, i, range.hi)); return }
+                if table.count + f.unpublished >= config.maxStates { return halt(.states, keeping: (range.block, i, range.hi), &f) }
+                f.expand(block.state(at: i, codec: codec), id: block.idBase + i, search: self)
             }
         }
     }
 
-    /// Keeping the smallest fingerprint makes the reported state independent of worker scheduling.
-    func keepSmallest(_ slot: inout (UInt64, UInt32?)?, _ v: (UInt64, UInt32?)) {
-        if let cur = slot, cur.0 < v.0 || (cur.0 == v.0 && (cur.1 ?? 0) <= (v.1 ?? 0)) { return }
-        slot = v
+    func halt(_ why: StopReason, keeping r: (block: Int, lo: Int, hi: Int), _ f: inout Findings<System>) {
+        f.leftovers.append(r)
+        _ = stop.compareExchange(expected: 0, desired: why.rawValue, ordering: .relaxed)
     }
 
-    func record(_ level: [(UInt64, UInt32?)?], depth: Int, into hits: inout [(fp: UInt64, action: UInt32?, depth: Int)?]) {
-        for (k, h) in level.enumerated() where hits[k] == nil {
-            if let h { hits[k] = (h.0, h.1, depth) }
+    func merge(_ findings: [Findings<System>], depth: Int, into tally: inout Tally) {
+        for f in findings {
+            tally.stats.transitions += f.transitions
+            tally.stats.deadlocks += f.deadlocks
+            for (k, n) in f.coverage.enumerated() { tally.coverage[k] += n }
+            if let d = f.deadlock, tally.deadlock.map({ d.fp < $0.fp }) ?? true { tally.deadlock = d }
+        }
+        for p in tally.hits.indices where tally.hits[p] == nil {
+            let level = findings.compactMap { $0.hits[p] }.min { ($0.fp, $0.action ?? 0) < ($1.fp, $1.action ?? 0) }
+            if let h = level { tally.hits[p] = Hit(fp: h.fp, id: h.id, action: h.action, depth: depth) }
         }
     }
+}
 
-    /// BFS may stop once every property has its answer: violations of
-    /// always/transition properties, and examples of sometimes properties.
-    func shouldStop(_ hits: [(fp: UInt64, action: UInt32?, depth: Int)?]) -> Bool {
-        !hits.isEmpty && hits.allSatisfy { $0 != nil }
-    }
+/// The chunks of one level, claimed by workers through one atomic counter.
+final class Chunks<State>: @unchecked Sendable {
+    static var size: Int { 256 }
+    let ranges: [(block: Int, lo: Int, hi: Int)]
+    let next = ManagedAtomic<Int>(0)
+    let total: Int
 
-    func finish(table: VisitedTable?, hits: [(fp: UInt64, action: UInt32?, depth: Int)?], deadlock: UInt64?,
-                stats: ExplorationStatistics, limit: String?, coverage: [(String, Int)]) throws -> ExplorationResult<System> {
-        var verdicts: [(String, Verdict<System>)] = []
-        for (k, prop) in properties.enumerated() {
-            let hit = k < hits.count ? hits[k] : nil
-            let verdict: Verdict<System>
-            switch (prop.check, hit, table) {
-            case (.sometimes, let h?, let t?): verdict = .example(try rebuild(h.fp, then: h.action, table: t))
-            case (.sometimes, nil, _): verdict = limit.map { .inconclusive($0) } ?? .notFound
-            case (_, let h?, let t?): verdict = .violated(try rebuild(h.fp, then: h.action, table: t))
-            default: verdict = limit.map { .inconclusive($0) } ?? .holds
+    init(_ blocks: [FrontierBlock<State>]) {
+        var r: [(Int, Int, Int)] = []
+        for (b, block) in blocks.enumerated() {
+            var lo = 0
+            while lo < block.count {
+                r.append((b, lo, min(block.count, lo + Self.size)))
+                lo += Self.size
             }
-            verdicts.append((prop.name, verdict))
         }
-        let dl = try deadlock.flatMap { d in try table.map { try rebuild(d, then: nil, table: $0) } }
-        return ExplorationResult(verdicts: verdicts, deadlock: dl, statistics: stats, limitHit: limit, coverage: coverage)
+        ranges = r
+        total = blocks.reduce(0) { $0 + $1.count }
     }
 
-    /// Rebuilds the trace to `fp` (plus one edge) by replaying recorded action indices.
-    func rebuild(_ fp: UInt64, then action: UInt32?, table: VisitedTable) throws -> Trace<System> {
-        var path: [UInt32] = []
-        var cur = fp
-        var rootFp = fp
-        while let (parent, a) = table.parent(of: cur) {
-            path.append(a)
-            cur = parent
-            rootFp = parent
-        }
-        path.reverse()
-        if let action { path.append(action) }
-        guard let initial = system.initialStates().map(system.canonicalize).first(where: { VisitedTable.key(system.fingerprint($0)) == rootFp }) else {
-            throw ExplorationError.nondeterministicSystem(step: 0)
-        }
-        var state = initial
-        var steps: [(action: System.Action, state: System.State)] = []
-        var buffer: [System.Action] = []
-        for (i, k) in path.enumerated() {
-            buffer.removeAll(keepingCapacity: true)
-            system.actions(in: state, into: &buffer)
-            guard Int(k) < buffer.count, let next = system.successor(of: state, via: buffer[Int(k)]) else {
-                throw ExplorationError.nondeterministicSystem(step: i + 1)
-            }
-            state = system.canonicalize(next)
-            steps.append((buffer[Int(k)], state))
-        }
-        if action == nil, VisitedTable.key(system.fingerprint(state)) != fp { throw ExplorationError.nondeterministicSystem(step: path.count) }
-        return Trace(initial: initial, steps: steps)
+    var exhausted: Bool { next.load(ordering: .relaxed) >= ranges.count }
+
+    func claim() -> (block: Int, lo: Int, hi: Int)? {
+        let i = next.loadThenWrappingIncrement(ordering: .relaxed)
+        return i < ranges.count ? ranges[i] : nil
     }
 }

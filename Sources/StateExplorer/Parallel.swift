@@ -19,3 +19,24 @@ final class WorkerBox<T>: @unchecked Sendable {
     var value: T
     init(_ value: T) { self.value = value }
 }
+
+/// The process's peak resident set size, from /proc/self/status (Linux; 0 elsewhere).
+public enum ResidentMemory {
+    /// Resets the peak to the current resident set (Linux ≥ 4.0: clear_refs 5),
+    /// so one run of several can be measured alone.
+    public static func resetPeak() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
+    public static var peakBytes: Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let digits = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+            return digits * 1024
+        }
+        return 0
+    }
+
+    /// Physical memory, for the default budget.
+    static var physicalBytes: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory) }
+}

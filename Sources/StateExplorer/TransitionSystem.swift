@@ -23,6 +23,8 @@ public protocol TransitionSystem: Sendable {
     var coverageNames: [String] { get }
     /// The coverage items a transition exercises (indices into `coverageNames`).
     func coverage(from: State, via action: Action, to: State, into items: inout [Int])
+    /// How the frontier stores states between levels; nil keeps Swift values.
+    var stateCodec: StateCodec<State>? { get }
 }
 
 extension TransitionSystem {
@@ -30,6 +32,7 @@ extension TransitionSystem {
     public func describe(_ action: Action) -> String { "\(action)" }
     public var coverageNames: [String] { [] }
     public func coverage(from: State, via action: Action, to: State, into items: inout [Int]) {}
+    public var stateCodec: StateCodec<State>? { nil }
 }
 
 /// A property checked during exploration.

@@ -10,7 +10,7 @@ public struct KernelSystem: TransitionSystem {
     /// The kernel state plus each script thread's program counter. `last` keeps
     /// the step result for transition checks; it is not part of the identity
     /// (fingerprints cover `kernel` and `pcs` only).
-    public struct State: Sendable {
+    public struct State: Sendable, BitwiseCopyable {
         public var kernel: KernelState
         public var pcs: InlineArray<6, UInt8>
         public var last: StepResult?
@@ -84,6 +84,12 @@ public struct KernelSystem: TransitionSystem {
     }
 
     public func describe(_ event: Event) -> String { EventText.describe(event, names: scenario.names) }
+
+    /// Frontier states as differences from the initial state; the step result
+    /// is recomputed on every edge, so it is not stored.
+    public var stateCodec: StateCodec<State>? {
+        initialStates().first.map { StateCodec<State>.difference(from: $0) { var s = $0; s.last = nil; return s } }
+    }
 
     // MARK: - Coverage: operations and results taken
 

@@ -2,13 +2,15 @@ import AllocCounter
 import ArgumentParser
 import Scenarios
 import Spec
+import StateExplorer
 import Verifier
+import Foundation
 
 extension L4Spec {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Benchmarks (recorded in docs/performance.md).",
-            subcommands: [Step.self])
+            subcommands: [Step.self, Explore.self])
 
         struct Step: ParsableCommand {
             static let configuration = CommandConfiguration(
@@ -54,6 +56,75 @@ extension L4Spec {
                     out.append(ch)
                 }
                 return out
+            }
+        }
+            struct Explore: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "States and transitions per second and bytes per state of the explorer (no properties).",
+                discussion: "Workloads: the capability forest 3×2/O=2/R=3 and 3×3/O=2/R=1, and the kernel spec on a built-in scenario. --large explores the forest 3×3/O=2/R=2 up to --large-states (default 10⁸) to show a run that ends, or stops 'inconclusive: memory', within the memory budget.")
+
+            @Option(help: "Worker counts to compare (repeatable).")
+            var workers: [Int] = [1, 2]
+
+            @Option(help: "Built-in scenario or scenario file for the kernel workload.")
+            var scenario = "two-partitions"
+
+            @Option(help: "Depth bound for the kernel workload (default: the scenario's own).")
+            var depth: Int?
+
+            @Option(help: "State bound per run.")
+            var maxStates = 200_000_000
+
+            @Option(help: "Workloads to run: forest, kernel, large (repeatable; default forest and kernel).")
+            var only: [String] = []
+
+            @Option(help: "State bound of the --only large run.")
+            var largeStates = 100_000_000
+
+            func validate() throws {
+                guard !workers.isEmpty, workers.allSatisfy({ (1...256).contains($0) }) else { throw ValidationError("--workers must be in 1...256") }
+                guard (1...2_000_000_000).contains(maxStates) else { throw ValidationError("--max-states must be in 1...2000000000") }
+                guard (1...2_000_000_000).contains(largeStates) else { throw ValidationError("--large-states must be in 1...2000000000") }
+                if let d = depth, !(1...1_000).contains(d) { throw ValidationError("--depth must be in 1...1000") }
+                for o in only where !["forest", "kernel", "large"].contains(o) {
+                    throw ValidationError("--only: unknown workload '\(o)' (known: forest, kernel, large)")
+                }
+            }
+
+            func run() throws {
+                let selected = only.isEmpty ? ["forest", "kernel"] : only
+                var rows: [ExploreBenchmarkRow] = []
+                if selected.contains("forest") {
+                    for (t, s, o, r) in [(3, 2, 2, 3), (3, 3, 2, 1)] {
+                        let (name, system) = ExploreBenchmark.forest(tasks: t, slots: s, objects: o, rights: r)
+                        rows += try ExploreBenchmark.run(name, system, workers: workers, maxStates: maxStates, progress: StderrProgress(label: name))
+                    }
+                }
+                if selected.contains("kernel") {
+                    var loaded = try ScenarioLoader.resolve(scenario, relativeTo: ".")
+                    if let depth { loaded.bounds.depth = depth }
+                    let (name, system) = ExploreBenchmark.kernel(loaded)
+                    rows += try ExploreBenchmark.run(name, system, workers: workers, maxStates: maxStates, progress: StderrProgress(label: name))
+                }
+                if selected.contains("large") {
+                    let (name, system) = ExploreBenchmark.forest(tasks: 3, slots: 3, objects: 2, rights: 2)
+                    rows += try ExploreBenchmark.run(name, system, workers: [workers.max() ?? 2], maxStates: largeStates,
+                                                     progress: StderrProgress(label: name))
+                }
+                print(TextTable.render(
+                    header: ["workload", "workers", "states", "transitions", "depth", "s", "states/s", "transitions/s",
+                             "table B/state", "explorer B/state", "process B/state", "verdict"],
+                    rows: rows.map { r in
+                        [r.workload, "\(r.workers)", "\(r.states)", "\(r.transitions)", "\(r.depth)", String(format: "%.2f", r.seconds),
+                         String(format: "%.0f", r.statesPerSecond), String(format: "%.0f", r.transitionsPerSecond),
+                         String(format: "%.1f", r.tableBytesPerState), String(format: "%.1f", r.explorerBytesPerState),
+                         String(format: "%.1f", r.processBytesPerState), r.verdict]
+                    }))
+                for base in rows where base.workers == 1 {
+                    for other in rows where other.workload == base.workload && other.workers > 1 {
+                        print("\(base.workload): speed-up 1 → \(other.workers) workers: " + String(format: "%.2f×", base.seconds / max(other.seconds, 1e-9)))
+                    }
+                }
             }
         }
     }
