@@ -18,9 +18,13 @@ public struct Scenario: Sendable {
     public var policy: Policy
     /// Object name → YAML line where it is declared (for SARIF locations).
     public var sourceLines: [String: Int]
+    /// The verdicts the scenario declares under `expect:`, in document order.
+    /// A property not listed is expected to hold (docs/scenarios.md#expect).
+    public var expectations: [PropertyExpectation]
 
     public init(name: String, description: String, sourcePath: String?, initial: KernelState, names: NameTable,
-                threads: [ThreadBehaviour], bounds: Bounds, policy: Policy, sourceLines: [String: Int]) {
+                threads: [ThreadBehaviour], bounds: Bounds, policy: Policy, sourceLines: [String: Int],
+                expectations: [PropertyExpectation] = []) {
         self.name = name
         self.description = description
         self.sourcePath = sourcePath
@@ -30,11 +34,38 @@ public struct Scenario: Sendable {
         self.bounds = bounds
         self.policy = policy
         self.sourceLines = sourceLines
+        self.expectations = expectations
+    }
+
+    /// The verdict the scenario expects for a property: its `expect:` entry, else `holds`.
+    public func expectedVerdict(of property: String) -> PropertyExpectation.Verdict {
+        expectations.first { $0.property == property }?.verdict ?? .holds
     }
 
     /// The declared behaviour of a thread (nil for threads created at run time).
     public func behaviour(of thread: ThreadID) -> Behaviour? {
         threads.first { $0.id == thread }?.behaviour
+    }
+}
+
+/// One entry of a scenario's `expect:` mapping: the verdict `l4spec verify`
+/// requires for a property. The property ID is checked against the catalogue
+/// by the Verifier (Scenarios does not know the catalogue); `line` lets that
+/// check point at the entry.
+public struct PropertyExpectation: Sendable, Hashable {
+    public enum Verdict: String, Sendable, Hashable, CaseIterable {
+        case violated, holds
+    }
+
+    public var property: String
+    public var verdict: Verdict
+    /// 1-based line of the entry in the scenario file.
+    public var line: Int
+
+    public init(property: String, verdict: Verdict, line: Int) {
+        self.property = property
+        self.verdict = verdict
+        self.line = line
     }
 }
 

@@ -36,7 +36,8 @@ struct ScenarioBuilder {
             ThreadBehaviour(id: ThreadID(Int(b.names.resolve(t.name)?.index ?? UInt8(i))), name: t.name, behaviour: t.behaviour)
         }
         return Scenario(name: doc.name, description: doc.description, sourcePath: sourcePath, initial: b.state, names: b.names,
-                        threads: threads, bounds: doc.bounds, policy: policy, sourceLines: b.sourceLines)
+                        threads: threads, bounds: doc.bounds, policy: policy, sourceLines: b.sourceLines,
+                        expectations: doc.expectations)
     }
 
     // MARK: - Names

@@ -82,8 +82,9 @@ struct ScenarioDocument {
     var domains: [DomainDecl]?
     var flows: [(from: NameRef, to: NameRef)] = []
     var policyField: Field?
+    var expectations: [PropertyExpectation] = []
 
-    static let topKeys = ["name", "description", "bounds", "factories", "tasks", "threads", "gates", "irqs", "policy"]
+    static let topKeys = ["name", "description", "bounds", "factories", "tasks", "threads", "gates", "irqs", "policy", "expect"]
 
     init(_ root: Field) throws(InputError) {
         let top = try root.object(Self.topKeys)
@@ -99,6 +100,7 @@ struct ScenarioDocument {
         gates = try top.present("gates")?.array().map { f throws(InputError) in try Self.endpoint(f, irq: false) } ?? []
         irqs = try top.present("irqs")?.array().map { f throws(InputError) in try Self.endpoint(f, irq: true) } ?? []
         if let p = top.present("policy") { try policy(p) }
+        if let e = top.present("expect") { expectations = try Self.expectations(e) }
     }
 
     // MARK: - Names and small values
@@ -233,6 +235,22 @@ struct ScenarioDocument {
         if !irq && label & 0x3 != 0, let lf = o.present("label") { throw lf.error("a gate label must have its low 2 bits clear (got \(label))") }
         return EndpointDecl(name: try objectName(o.required("name")), field: f, thread: try ref(o, "thread"), label: label,
                             line: irq ? try o.optionalInt("line", 0...255) : nil, quota: try ref(o, "quota"))
+    }
+
+    /// `expect: {PROPERTY-ID: violated | holds, ...}`. The IDs are checked
+    /// against the catalogue by the Verifier, which knows it.
+    static func expectations(_ f: Field) throws(InputError) -> [PropertyExpectation] {
+        var out: [PropertyExpectation] = []
+        for (key, keyLine, value) in try f.map() {
+            guard !key.isEmpty else { throw value.error("expected a property ID such as CAP-2") }
+            let text = try value.string()
+            guard let verdict = PropertyExpectation.Verdict(rawValue: text) else {
+                let known = PropertyExpectation.Verdict.allCases.map(\.rawValue).joined(separator: " or ")
+                throw value.error("invalid expected verdict '\(text)' (expected \(known))")
+            }
+            out.append(PropertyExpectation(property: key, verdict: verdict, line: keyLine))
+        }
+        return out
     }
 
     mutating func policy(_ f: Field) throws(InputError) {

@@ -92,7 +92,7 @@ struct Search<System: TransitionSystem>: @unchecked Sendable {
             if depth >= config.maxDepth { limit = "depth: the depth bound \(config.maxDepth) was reached with \(waiting) states unexplored"; break }
             if elapsed() > config.timeLimit { limit = "time: \(config.timeLimit) s elapsed"; break }
             let (next, findings) = expandLevel(frontier, &tally)
-            pool.give(frontier)
+            pool.give(frontier.filter { $0.pending.load(ordering: .relaxed) > 0 })
             depth += 1
             for b in next { tally.records.append(b) }
             merge(findings.map { var f = $0; f.resolveIds(); return f }, depth: depth, into: &tally)
@@ -104,7 +104,7 @@ struct Search<System: TransitionSystem>: @unchecked Sendable {
             explorer.reporter?.progress(states: tally.stats.states, transitions: tally.stats.transitions, depth: depth, seconds: elapsed())
             if let why = stopMessage(tally.records) { limit = why; break }
         }
-        pool.give(frontier)
+        pool.give(frontier.filter { $0.pending.load(ordering: .relaxed) > 0 || $0.count > 0 })
         return try finish(&tally, limit: limit)
     }
 
@@ -180,11 +180,26 @@ struct Search<System: TransitionSystem>: @unchecked Sendable {
             } else { return }
             let block = frontier[range.block]
             for i in range.lo..<range.hi {
-                if table.needsGrowth || f.overflow { f.leftovers.append((range.block, i, range.hi)); return }
-                if table.count + f.unpublished >= config.maxStates { return halt(.states, keeping: (range.block, i, range.hi), &f) }
+                var stopped: StopReason?
+                if table.needsGrowth || f.overflow { stopped = StopReason.none }
+                if table.count + f.unpublished >= config.maxStates { stopped = .states }
+                if let why = stopped {
+                    finished(block, i - range.lo)
+                    if why == .none { f.leftovers.append((range.block, i, range.hi)); return }
+                    return halt(why, keeping: (range.block, i, range.hi), &f)
+                }
                 f.expand(block.state(at: i, codec: codec), id: block.idBase + i, search: self)
             }
+            finished(block, range.hi - range.lo)
         }
+    }
+
+    /// `n` more states of `block` are expanded; once all are, its pages go
+    /// straight back to the pool for the next level's output (its trace
+    /// records were copied when its level closed), halving the frontier peak.
+    func finished(_ block: FrontierBlock<System.State>, _ n: Int) {
+        guard n > 0 else { return }
+        if block.pending.wrappingDecrementThenLoad(by: n, ordering: .acquiringAndReleasing) == 0 { pool.give([block]) }
     }
 
     func halt(_ why: StopReason, keeping r: (block: Int, lo: Int, hi: Int), _ f: inout Findings<System>) {
@@ -216,6 +231,7 @@ final class Chunks<State>: @unchecked Sendable {
     init(_ blocks: [FrontierBlock<State>]) {
         var r: [(Int, Int, Int)] = []
         for (b, block) in blocks.enumerated() {
+            block.pending.store(block.count, ordering: .relaxed)
             var lo = 0
             while lo < block.count {
                 r.append((b, lo, min(block.count, lo + Self.size)))

@@ -23,15 +23,16 @@ struct Findings<System: TransitionSystem> {
         coverage = Array(repeating: 0, count: search.system.coverageNames.count)
     }
 
-    /// Successors of one state, in two passes: first every successor, its
-    /// edge checks and fingerprint (prefetching its table slot), then the
-    /// table probes, so their cache misses overlap instead of queueing.
+    /// Successors of one state: edge checks, fingerprints, table probes. For
+    /// small states in two passes (see `batchesProbes`), so the probes' cache
+    /// misses overlap instead of queueing.
     mutating func expand(_ s: System.State, id: Int, search: Search<System>) {
         let system = search.system, properties = search.explorer.properties
         let fp = VisitedTable.key(system.fingerprint(s))
         actions.removeAll(keepingCapacity: true)
         system.actions(in: s, into: &actions)
         successors.removeAll(keepingCapacity: true)
+        var enabled = 0
         for k in actions.indices {
             let a = actions[k]
             guard let raw = system.successor(of: s, via: a) else { continue }
@@ -41,27 +42,40 @@ struct Findings<System: TransitionSystem> {
             }
             if !coverage.isEmpty { count(s, a, t, system) }
             let tk = VisitedTable.key(system.fingerprint(t))
-            search.table.prefetch(tk)
-            successors.append((t, tk, k))
-        }
-        transitions += successors.count
-        for (t, tk, k) in successors {
-            switch search.table.insert(tk) {
-            case .present: continue
-            case .full: overflow = true; continue
-            case .inserted: break
+            enabled += 1
+            if Self.batchesProbes {
+                search.table.prefetch(tk)
+                successors.append((t, tk, k))
+            } else {
+                visit(t, tk, k, parent: id, search)
             }
-            unpublished += 1
-            if unpublished >= 256 { search.table.publish(unpublished); unpublished = 0 }
-            if output.last?.hasRoom(for: search.codec) != true { output.append(search.pool.take()) }
-            let block = output[output.count - 1]
-            block.append(t, record: TraceRecords.pack(parent: id, action: k), codec: search.codec)
-            checkState(t, fp: tk, id: -1 - (output.count - 1) * Block.stateLimit - (block.count - 1), explorer: search.explorer)
         }
-        if successors.isEmpty && search.config.checkDeadlocks {
+        transitions += enabled
+        for (t, tk, k) in successors { visit(t, tk, k, parent: id, search) }
+        if enabled == 0 && search.config.checkDeadlocks {
             deadlocks += 1
             if deadlock.map({ fp < $0.fp }) ?? true { deadlock = (fp, id) }
         }
+    }
+
+    /// Small states are buffered so their table probes can be prefetched;
+    /// copying large ones (a kernel state is ~530 bytes) costs more than the
+    /// overlap gains, so they are probed at once.
+    static var batchesProbes: Bool { MemoryLayout<System.State>.size <= 64 }
+
+    /// A successor's probe: a new state joins the next level and is checked.
+    mutating func visit(_ t: System.State, _ tk: UInt64, _ k: Int, parent id: Int, _ search: Search<System>) {
+        switch search.table.insert(tk) {
+        case .present: return
+        case .full: overflow = true; return
+        case .inserted: break
+        }
+        unpublished += 1
+        if unpublished >= 256 { search.table.publish(unpublished); unpublished = 0 }
+        if output.last?.hasRoom(for: search.codec) != true { output.append(search.pool.take()) }
+        let block = output[output.count - 1]
+        block.append(t, record: TraceRecords.pack(parent: id, action: k), codec: search.codec)
+        checkState(t, fp: tk, id: -1 - (output.count - 1) * Block.stateLimit - (block.count - 1), explorer: search.explorer)
     }
 
     /// Counts the coverage items of one transition. `items` is cleared only

@@ -53,6 +53,9 @@ final class FrontierBlock<State>: @unchecked Sendable {
     var records: [UInt64] = []
     /// The id of the block's first state, assigned when its level closes.
     var idBase = 0
+    /// States not yet expanded while its level is being expanded; 0 otherwise
+    /// (then the block is either recycled or still being filled).
+    let pending = ManagedAtomic<Int>(0)
 
     init(codec: StateCodec<State>?) {
         byteCapacity = Self.byteCapacity(codec)
@@ -91,6 +94,7 @@ final class FrontierBlock<State>: @unchecked Sendable {
         values.removeAll(keepingCapacity: true)
         records.removeAll(keepingCapacity: true)
         idBase = 0
+        pending.store(0, ordering: .relaxed)
     }
 }
 

@@ -33,24 +33,26 @@ public enum ExploreBenchmark {
         try measure(name, system, workers: workers, maxStates: maxStates, memoryLimit: memoryLimit, progress: progress)
     }
 
+    /// The kernel spec, bounded by the scenario's depth.
     public static func run(_ name: String, _ system: KernelSystem, workers: [Int], maxStates: Int,
                            memoryLimit: Int = ExplorerConfiguration.defaultMemoryLimit,
                            progress: (any ExplorationReporter)? = nil) throws -> [ExploreBenchmarkRow] {
-        try measure(name, system, workers: workers, maxStates: maxStates, memoryLimit: memoryLimit, progress: progress)
+        try measure(name, system, workers: workers, maxStates: maxStates, maxDepth: system.scenario.bounds.depth,
+                    memoryLimit: memoryLimit, progress: progress)
     }
 
-    static func measure<S: TransitionSystem>(_ name: String, _ system: S, workers: [Int], maxStates: Int,
+    static func measure<S: TransitionSystem>(_ name: String, _ system: S, workers: [Int], maxStates: Int, maxDepth: Int = 100_000,
                                                 memoryLimit: Int = ExplorerConfiguration.defaultMemoryLimit,
                                                 progress: (any ExplorationReporter)? = nil) throws -> [ExploreBenchmarkRow] {
         try workers.map { w in
             ResidentMemory.resetPeak()
-            let config = ExplorerConfiguration(workers: w, maxStates: maxStates, maxDepth: 100_000, timeLimit: 3_600,
+            let config = ExplorerConfiguration(workers: w, maxStates: maxStates, maxDepth: maxDepth, timeLimit: 3_600,
                                                memoryLimit: memoryLimit)
             let r = try Explorer(system: system, properties: [], configuration: config, reporter: progress).run()
             let s = r.statistics
             let n = Double(max(s.states, 1))
             return ExploreBenchmarkRow(workload: name, workers: w, states: s.states, transitions: s.transitions, depth: s.depth,
-                                       seconds: s.seconds, verdict: r.limitHit.map { "inconclusive: \($0)" } ?? "complete",
+                                       seconds: s.seconds, verdict: r.limitHit.map { $0.hasPrefix("depth") ? "complete to depth \(maxDepth)" : "inconclusive: \($0)" } ?? "complete",
                                        tableBytesPerState: s.tableBytesPerState, explorerBytesPerState: s.bytesPerState,
                                        processBytesPerState: Double(s.peakResidentBytes) / n)
         }

@@ -5,10 +5,22 @@ import Testing
 
 @Suite("Built-in scenarios")
 struct BuiltInTests {
-    static let expected = ["client-server", "factory-quota", "irq-driver", "realtime", "revocation-chain", "two-partitions"]
+    /// The secure built-ins: every property holds in them.
+    static let secure = ["client-server", "factory-quota", "irq-driver", "realtime", "revocation-chain", "two-partitions"]
+    /// Insecure on purpose: each declares under `expect:` what the checker must find.
+    static let insecure = ["insecure-buffer-reuse", "insecure-mixed-criticality", "insecure-revocation-exit", "insecure-unrevocable-ec"]
+    static let expected = (secure + insecure).sorted()
 
-    @Test func namesAreTheSixBuiltIns() {
+    @Test func namesAreTheTenBuiltIns() {
         #expect(ScenarioLoader.builtInNames == Self.expected)
+    }
+
+    @Test(arguments: insecure)
+    func insecureBuiltInsDeclareTheirViolations(name: String) throws {
+        let s = try ScenarioLoader.builtIn(name)
+        #expect(s.description.hasPrefix("INSECURE ON PURPOSE."))
+        #expect(s.expectations.contains { $0.verdict == .violated })
+        for e in s.expectations { #expect(e.line > 1, "\(e.property) has its line") }
     }
 
     @Test(arguments: expected)
@@ -22,7 +34,10 @@ struct BuiltInTests {
         let tasks = s.names.entries.filter { $0.ref.kind == .task }
         #expect(tasks.count <= 3)
         #expect(s.threads.count <= 4)
-        #expect(s.threads.contains { $0.behaviour == .any }, "each built-in has an adversary")
+        if Self.secure.contains(name) {
+            #expect(s.threads.contains { $0.behaviour == .any }, "each secure built-in has an adversary")
+            #expect(s.expectations.isEmpty, "every property holds")
+        }
         // Every task is in exactly one domain; every flow names domains.
         let domainTasks = s.policy.domains.flatMap(\.tasks)
         #expect(Set(domainTasks).count == domainTasks.count)
@@ -68,6 +83,6 @@ struct BuiltInTests {
         #expect(slot.rights == [.r, .w])
         #expect(!slot.server)
         #expect(s.policy.allows(from: "Compute", to: "RTOS"))
-        #expect(s.bounds.slots == 6 && s.bounds.pages == 2 && s.bounds.depth == 12)
+        #expect(s.bounds.slots == 6 && s.bounds.pages == 2 && s.bounds.depth == 6)
     }
 }

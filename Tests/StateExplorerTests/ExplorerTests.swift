@@ -39,6 +39,27 @@ import Testing
         #expect(lengths == [1, 1])
     }
 
+    /// A violation four levels deep, its trace rebuilt from the 8-byte records
+    /// equally long for any worker count; and the whole 111,902-state space,
+    /// for which the table grows mid-level and the frontier spans and
+    /// recycles many blocks, still counted exactly within 16 B/state.
+    @Test func deepViolation_acrossTableGrowthAndFrontierBlocks() throws {
+        let sys = CapabilityForest(tasks: 2, slots: 3, objects: 2, rightsBits: 2)
+        let prop = Property<CapabilityForest>.always("not-all-six-full") { s in !(0..<6).allSatisfy { s[$0] & 0x7 != 0 } }
+        var lengths: [Int] = []
+        for w in [1, 2] {
+            let result = try explore(sys, [prop], workers: w)
+            guard case .violated(let trace) = result.verdicts[0].verdict else { Issue.record("expected a violation"); return }
+            #expect(!(0..<6).contains { (trace.steps.last?.state ?? trace.initial)[$0] & 0x7 == 0 })
+            lengths.append(trace.count)
+        }
+        #expect(lengths == [4, 4])
+        let full = try explore(sys, workers: 2)
+        #expect(full.statistics.states == 111_902)
+        #expect(full.statistics.growths >= 1)
+        #expect(full.statistics.tableBytesPerState <= 16)
+    }
+
     @Test func transitionProperty_reportsTheViolatingEdge() throws {
         let sys = CapabilityForest(tasks: 2, slots: 2, objects: 1, rightsBits: 1)
         let prop = Property<CapabilityForest>.transition("never-unmap-root") { from, action, _ in
@@ -88,6 +109,34 @@ import Testing
         #expect(byMemory.limitHit?.hasPrefix("memory") == true)
         let byTime = try explore(sys, [prop]) { $0.timeLimit = 0 }
         #expect(byTime.limitHit?.hasPrefix("time") == true)
+    }
+
+    /// Tasks of one role (here: the tasks that start without an object) are
+    /// interchangeable; canonicalising them must shrink the space and never
+    /// change a verdict or a counterexample's length, for symmetric
+    /// properties that hold, fail, or are sometimes true.
+    @Test func forestTaskSymmetry_neverChangesAVerdict() throws {
+        let plain = CapabilityForest(tasks: 3, slots: 2, objects: 1, rightsBits: 2)
+        let reduced = CapabilityForest(tasks: 3, slots: 2, objects: 1, rightsBits: 2, symmetric: true)
+        @Sendable func held(_ s: CapabilityForest.State) -> Int { (0..<6).filter { s[$0] & 0x7 != 0 }.count }
+        let props: [Property<CapabilityForest>] = [
+            .always("at-most-6-caps") { held($0) <= 6 },
+            .always("at-most-3-caps") { held($0) <= 3 },
+            .always("no-read-only-leaf") { s in !(0..<6).contains { s[$0] & 0x7 == 0x2 && s[$0] >> 4 != 0 } },
+            .transition("unmap-keeps-the-root") { _, a, t in if case .unmap = a { return t[0] != 0 } else { return true } },
+            .sometimes("every-task-holds-one") { s in (0..<3).allSatisfy { t in s[2 * t] & 0x7 != 0 || s[2 * t + 1] & 0x7 != 0 } },
+        ]
+        let a = try explore(plain, props)
+        let b = try explore(reduced, props, workers: 2)
+        #expect(a.verdicts.map(\.verdict.name) == b.verdicts.map(\.verdict.name))
+        #expect(a.verdicts.map(\.verdict.name) == ["holds", "violated", "violated", "violated", "example"])
+        #expect(b.statistics.states < a.statistics.states)
+        for (va, vb) in zip(a.verdicts, b.verdicts) {
+            switch (va.verdict, vb.verdict) {
+            case (.violated(let x), .violated(let y)), (.example(let x), .example(let y)): #expect(x.count == y.count)
+            default: break
+            }
+        }
     }
 
     @Test func symmetryReduction_keepsVerdicts_andShrinksTheSpace() throws {

@@ -12,14 +12,15 @@ import Testing
 
     static var binary: URL? {
         let fm = FileManager.default
+        // The binary built with the tests sits next to the test bundle (also with
+        // `swift test --scratch-path X`); prefer it to another build's binary.
+        let sibling = Bundle.main.bundleURL.appendingPathComponent("l4spec")
+        if fm.isExecutableFile(atPath: sibling.path) { return sibling }
         for config in ["debug", "release"] {
             let candidate = packageRoot.appendingPathComponent(".build/\(config)/l4spec")
             if fm.isExecutableFile(atPath: candidate.path) { return candidate }
         }
-        // `swift test --scratch-path X`: the test bundle sits next to the binary.
-        let bundleDir = Bundle.main.bundleURL
-        let sibling = bundleDir.appendingPathComponent("l4spec")
-        return fm.isExecutableFile(atPath: sibling.path) ? sibling : nil
+        return nil
     }
 
     struct Run {
@@ -52,16 +53,46 @@ import Testing
         return path
     }
 
-    @Test func verify_passesTheConformanceSuite() throws {
-        let r = try l4spec(["verify"])
+    /// The whole default `verify` explores every built-in for minutes in a debug
+    /// build; one small built-in keeps this test fast.
+    @Test func verify_passesTheConformanceSuiteAndChecksAScenario() throws {
+        let r = try l4spec(["verify", "insecure-buffer-reuse", "--workers", "1"])
         #expect(r.code == 0, "\(r.out)\(r.err)")
+        #expect(r.out.split(separator: "\n").contains { $0.hasPrefix("check ") && $0.contains(" insecure-buffer-reuse  as expected: CAP-2, MAP-3 violated") })
         #expect(r.out.contains("PASS: conformance"))
+        #expect(r.out.contains("; check 1/1 scenarios as expected"))
+    }
+
+    @Test func verify_expectationMismatch_exits1_unknownProperty_exits2() throws {
+        let yaml = """
+            name: tiny
+            description: One adversarial thread with a capability to itself only.
+            bounds: {slots: 2, pages: 0, depth: 3, words: 0, word_values: [0], labels: [0]}
+            tasks:
+              - {name: app, caps: [{slot: 1, object: main, rights: RWSD}]}
+            threads:
+              - {name: main, task: app, behaviour: any}
+            expect:
+              CAP-2: violated
+            """
+        let path = try temp("tiny.yaml", yaml)
+        let r = try l4spec(["verify", path, "--workers", "1"])
+        #expect(r.code == 1, "\(r.out)\(r.err)")
+        #expect(r.out.contains("FAIL: CAP-2 holds, expected violated"))
+        let unknown = try temp("tiny.yaml", yaml.replacingOccurrences(of: "CAP-2", with: "CAP-0"))
+        let u = try l4spec(["verify", unknown, "--workers", "1"])
+        #expect(u.code == 2, "\(u.out)\(u.err)")
+        #expect(u.out.contains("\(unknown):9: expect.CAP-0: unknown property 'CAP-0'"))
+        let c = try l4spec(["check", unknown, "--workers", "1"])
+        #expect(c.code == 2)
+        #expect(c.err.contains("\(unknown):9: expect.CAP-0: unknown property 'CAP-0'"))
     }
 
     @Test func list_namesEveryBuiltIn() throws {
         let r = try l4spec(["list"])
         #expect(r.code == 0)
-        for name in ["two-partitions", "client-server", "revocation-chain", "irq-driver", "realtime", "factory-quota"] {
+        for name in ["two-partitions", "client-server", "revocation-chain", "irq-driver", "realtime", "factory-quota",
+                     "insecure-mixed-criticality", "insecure-buffer-reuse", "insecure-unrevocable-ec", "insecure-revocation-exit"] {
             #expect(r.out.contains(name))
         }
     }
@@ -170,14 +201,14 @@ import Testing
     }
 
     /// issue "State explorer", point 4: a violation is written as a trace that
-    /// `l4spec run` replays to the same violation. revocation-chain's policy has
-    /// no B → A flow, yet its story maps a's page writably into b (CAP-2).
+    /// `l4spec run` replays to the same violation. In insecure-mixed-criticality
+    /// the VMM's first step hands compute a capability to the RTOS task (CAP-2).
     @Test func check_counterexample_replaysToTheSameViolation() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("l4spec-cx-\(UUID().uuidString)").path
-        let c = try l4spec(["check", "revocation-chain", "--property", "CAP-2", "--workers", "1", "--out", out])
+        let c = try l4spec(["check", "insecure-mixed-criticality", "--property", "CAP-2", "--workers", "1", "--out", out])
         #expect(c.code == 1, "\(c.out)\(c.err)")
         #expect(c.out.contains("violated"))
-        let trace = out + "/revocation-chain-CAP-2.json"
+        let trace = out + "/insecure-mixed-criticality-CAP-2.json"
         #expect(FileManager.default.fileExists(atPath: trace))
         let r = try l4spec(["run", trace])
         #expect(r.code == 1, "\(r.out)\(r.err)")

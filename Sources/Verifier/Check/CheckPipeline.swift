@@ -57,6 +57,7 @@ public enum CheckPipeline {
 
     public static func run(_ scenario: Scenario, entries: [CatalogueEntry], options: CheckOptions,
                            reporter: (any ExplorationReporter)? = nil) throws -> CheckReport {
+        try validateExpectations(scenario)
         let clock = ContinuousClock()
         let start = clock.now
         let system = KernelSystem(scenario: scenario)

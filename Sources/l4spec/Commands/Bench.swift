@@ -69,8 +69,8 @@ extension L4Spec {
             @Option(help: "Built-in scenario or scenario file for the kernel workload.")
             var scenario = "two-partitions"
 
-            @Option(help: "Depth bound for the kernel workload (default: the scenario's own).")
-            var depth: Int?
+            @Option(help: "Depth bound for the kernel workload (two-partitions to depth 12: about 17 M states).")
+            var depth = 12
 
             @Option(help: "State bound per run.")
             var maxStates = 200_000_000
@@ -85,7 +85,7 @@ extension L4Spec {
                 guard !workers.isEmpty, workers.allSatisfy({ (1...256).contains($0) }) else { throw ValidationError("--workers must be in 1...256") }
                 guard (1...2_000_000_000).contains(maxStates) else { throw ValidationError("--max-states must be in 1...2000000000") }
                 guard (1...2_000_000_000).contains(largeStates) else { throw ValidationError("--large-states must be in 1...2000000000") }
-                if let d = depth, !(1...1_000).contains(d) { throw ValidationError("--depth must be in 1...1000") }
+                guard (1...1_000).contains(depth) else { throw ValidationError("--depth must be in 1...1000") }
                 for o in only where !["forest", "kernel", "large"].contains(o) {
                     throw ValidationError("--only: unknown workload '\(o)' (known: forest, kernel, large)")
                 }
@@ -102,7 +102,7 @@ extension L4Spec {
                 }
                 if selected.contains("kernel") {
                     var loaded = try ScenarioLoader.resolve(scenario, relativeTo: ".")
-                    if let depth { loaded.bounds.depth = depth }
+                    loaded.bounds.depth = depth
                     let (name, system) = ExploreBenchmark.kernel(loaded)
                     rows += try ExploreBenchmark.run(name, system, workers: workers, maxStates: maxStates, progress: StderrProgress(label: name))
                 }

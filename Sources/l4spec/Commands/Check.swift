@@ -28,7 +28,7 @@ extension L4Spec {
         @Option(help: "Time limit per scenario in seconds.")
         var timeout: Double = 300
 
-        @Option(help: "Output format: text or json.")
+        @Option(help: "Output format: text, json, junit (JUnit XML for CI test reports) or sarif (SARIF 2.1.0).")
         var format: OutputFormat = .text
 
         @Option(help: "Directory for counterexample traces.")
@@ -43,6 +43,7 @@ extension L4Spec {
 
         func run() throws {
             let entries = try CheckPipeline.entries(properties)
+            let timestamp = try format == .junit ? JUnitRendering.sourceDateEpoch(ProcessInfo.processInfo.environment) : nil
             let names = scenarios.isEmpty ? ScenarioLoader.builtInNames : scenarios
             let loaded = try names.map { n throws(InputError) in try ScenarioLoader.resolve(n, relativeTo: ".") }
             var options = CheckOptions()
@@ -61,7 +62,12 @@ extension L4Spec {
                 reports.append(report)
                 if format == .text { print(CheckRendering.text(report, tracePaths: paths[scenario.name] ?? [:]) + "\n") }
             }
-            if format == .json { print(CheckRendering.json(reports, tracePaths: paths)) }
+            switch format {
+            case .text: break
+            case .json: print(CheckRendering.json(reports, tracePaths: paths))
+            case .junit: print(JUnitRendering.xml(reports, tracePaths: paths, timestamp: timestamp), terminator: "")
+            case .sarif: print(SarifRendering.json(reports, tracePaths: paths, toolVersion: L4Spec.configuration.version))
+            }
             if reports.contains(where: \.violated) { throw ExitCode(1) }
             if reports.contains(where: \.inconclusive) { throw ExitCode(3) }
         }
@@ -69,5 +75,5 @@ extension L4Spec {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, junit, sarif
 }
