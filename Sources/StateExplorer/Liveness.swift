@@ -58,10 +58,15 @@ public enum LivenessVerdict<System: TransitionSystem>: Sendable {
 public struct LivenessChecker<System: TransitionSystem>: Sendable {
     public var system: System
     public var maxStates: Int
+    /// States at this depth are not expanded: the graph is the depth-bounded
+    /// one, a lasso found in it is a genuine counterexample, and "holds" means
+    /// no violating fair lasso lies within the bound. nil: the whole graph.
+    public var maxDepth: Int?
 
-    public init(system: System, maxStates: Int = 200_000) {
+    public init(system: System, maxStates: Int = 200_000, maxDepth: Int? = nil) {
         self.system = system
         self.maxStates = maxStates
+        self.maxDepth = maxDepth
     }
 
     struct Edge {
@@ -75,6 +80,9 @@ public struct LivenessChecker<System: TransitionSystem>: Sendable {
         var edges: [[Edge]] = []
         var parent: [(Int, Int)?] = []
         var actions: [[System.Action]] = []
+        var depth: [Int] = []
+        /// Not expanded because of the depth bound (not a dead end).
+        func boundary(_ i: Int, _ maxDepth: Int?) -> Bool { maxDepth.map { depth[i] >= $0 } ?? false }
     }
 
     func buildGraph() -> Graph? {
@@ -88,6 +96,7 @@ public struct LivenessChecker<System: TransitionSystem>: Sendable {
             index[fp] = g.states.count
             g.states.append(s)
             g.parent.append(nil)
+            g.depth.append(0)
             queue.append(g.states.count - 1)
         }
         var head = 0
@@ -95,6 +104,7 @@ public struct LivenessChecker<System: TransitionSystem>: Sendable {
         while head < queue.count {
             let i = queue[head]
             head += 1
+            if g.boundary(i, maxDepth) { continue }
             buffer.removeAll(keepingCapacity: true)
             system.actions(in: g.states[i], into: &buffer)
             var out: [Edge] = []
@@ -111,6 +121,7 @@ public struct LivenessChecker<System: TransitionSystem>: Sendable {
                     index[fp] = j
                     g.states.append(t)
                     g.parent.append((i, k))
+                    g.depth.append(g.depth[i] + 1)
                     queue.append(j)
                 }
                 out.append(Edge(to: j, action: k))
@@ -126,7 +137,19 @@ public struct LivenessChecker<System: TransitionSystem>: Sendable {
     }
 
     public func check(_ property: LivenessProperty<System>) -> LivenessVerdict<System> {
-        guard let g = buildGraph() else { return .inconclusive("states: more than \(maxStates) states; liveness needs the whole graph") }
+        check([property])[0]
+    }
+
+    /// Several properties over one graph, built once.
+    public func check(_ properties: [LivenessProperty<System>]) -> [LivenessVerdict<System>] {
+        guard let g = buildGraph() else {
+            let why = "states: more than \(maxStates) states; liveness needs the whole (depth-bounded) graph in memory"
+            return properties.map { _ in .inconclusive(why) }
+        }
+        return properties.map { check($0, in: g) }
+    }
+
+    func check(_ property: LivenessProperty<System>, in g: Graph) -> LivenessVerdict<System> {
         let bad = g.states.map { !property.predicate($0) }
         // ◇P only looks at runs that never met P; □◇P at any reachable ¬P cycle.
         var allowed = bad
@@ -147,7 +170,7 @@ public struct LivenessChecker<System: TransitionSystem>: Sendable {
                 }
             }
             // A ¬P deadlock violates ◇P outright.
-            if let dead = (0..<g.states.count).first(where: { allowed[$0] && g.edges[$0].isEmpty }) {
+            if let dead = (0..<g.states.count).first(where: { allowed[$0] && g.edges[$0].isEmpty && !g.boundary($0, maxDepth) }) {
                 return .violated(lasso(g, to: dead, cycle: [], through: seeds, allowed: allowed))
             }
         }

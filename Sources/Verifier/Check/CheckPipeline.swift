@@ -13,6 +13,9 @@ public struct CheckOptions: Sendable {
     public var maxDepth: Int?
     public var timeout: Double = 300
     public var memoryLimit = 16 << 30
+    /// The liveness checker keeps the explored graph (states and edges) in
+    /// memory, so it has its own, smaller state bound.
+    public var livenessMaxStates = 400_000
     public init() {}
 }
 
@@ -89,10 +92,8 @@ public enum CheckPipeline {
         for (entry, (_, verdict)) in zip(safetyEntries, result.verdicts) {
             results.append(convert(entry, verdict, scenario: scenario, context: context, depthBound: depthBound, depthOnly: depthOnly))
         }
-        for e in entries {
-            guard case .liveness(let live) = e.check else { continue }
-            results.append(checkLiveness(e, live, system: system, context: context, maxStates: min(options.maxStates, 100_000)))
-        }
+        results += checkLiveness(entries, system: system, context: context,
+                                 maxStates: min(options.maxStates, options.livenessMaxStates), depthBound: depthBound)
         results.sort { a, b in
             (entries.firstIndex { $0.id == a.id } ?? 0) < (entries.firstIndex { $0.id == b.id } ?? 0)
         }
@@ -153,36 +154,48 @@ public enum CheckPipeline {
                      property: entry.id, events: events)
     }
 
-    static func checkLiveness(_ entry: CatalogueEntry, _ live: CatalogueEntry.Liveness, system: KernelSystem, context: CheckContext,
-                              maxStates: Int) -> PropertyResult {
-        var r = PropertyResult(id: entry.id, title: entry.title, requirement: entry.requirement, kind: entry.kind.rawValue,
-                               verdict: "holds", detail: "under weak fairness of timer ticks", counterexample: nil, assumptions: entry.assumptions)
-        let checker = LivenessChecker(system: system, maxStates: maxStates)
-        for inst in live.instances(context) {
-            let when = inst.when, goal = inst.goal
-            let kind: LivenessProperty<KernelSystem>.Kind
-            switch live.shape {
-            case .leadsTo: kind = .leadsTo { when($0.kernel) }
-            case .alwaysEventually: kind = .alwaysEventually
-            }
-            let prop = LivenessProperty<KernelSystem>(name: "\(entry.id) \(inst.name)", kind: kind, fairClasses: ["tick"],
-                                                      fairnessClass: { if case .tick = $0 { return "tick" } else { return nil } },
-                                                      predicate: { goal($0.kernel) })
-            switch checker.check(prop) {
-            case .holds: continue
-            case .inconclusive(let why):
-                r.verdict = "inconclusive"
-                r.detail = why
-                return r
-            case .violated(let lasso):
-                r.verdict = "violated"
-                let steps = lasso.prefix + lasso.cycle
-                r.detail = "\(inst.name): a fair run of \(lasso.prefix.count) step(s) then a cycle of \(lasso.cycle.count) never reaches the goal"
-                r.counterexample = counterexample(StateExplorer.Trace(initial: lasso.initial, steps: steps), entry: entry, scenario: context.scenario)
-                r.counterexample?.description = "\(entry.id) \(inst.name): lasso; the cycle starts after event \(lasso.prefix.count)"
-                return r
+    /// Every liveness entry over one depth-bounded graph (built once): a
+    /// violating fair lasso within the bound is a real counterexample; none
+    /// found means the property holds for every fair run within the bound.
+    static func checkLiveness(_ entries: [CatalogueEntry], system: KernelSystem, context: CheckContext,
+                              maxStates: Int, depthBound: Int) -> [PropertyResult] {
+        var props: [(entry: Int, name: String, prop: LivenessProperty<KernelSystem>)] = []
+        for (k, entry) in entries.enumerated() {
+            guard case .liveness(let live) = entry.check else { continue }
+            for inst in live.instances(context) {
+                let when = inst.when, goal = inst.goal
+                let kind: LivenessProperty<KernelSystem>.Kind
+                switch live.shape {
+                case .leadsTo: kind = .leadsTo { when($0.kernel) }
+                case .alwaysEventually: kind = .alwaysEventually
+                }
+                props.append((k, inst.name, LivenessProperty(name: "\(entry.id) \(inst.name)", kind: kind, fairClasses: ["tick"],
+                                                             fairnessClass: { if case .tick = $0 { return "tick" } else { return nil } },
+                                                             predicate: { goal($0.kernel) })))
             }
         }
-        return r
+        let verdicts = LivenessChecker(system: system, maxStates: maxStates, maxDepth: depthBound).check(props.map(\.prop))
+        return entries.enumerated().compactMap { k, entry in
+            guard case .liveness = entry.check else { return nil }
+            var r = PropertyResult(id: entry.id, title: entry.title, requirement: entry.requirement, kind: entry.kind.rawValue,
+                                   verdict: "holds", detail: "no fair run within depth \(depthBound) avoids the goal forever (weak fairness of timer ticks)",
+                                   counterexample: nil, assumptions: entry.assumptions)
+            for (p, verdict) in zip(props, verdicts) where p.entry == k {
+                switch verdict {
+                case .holds: continue
+                case .inconclusive(let why):
+                    r.verdict = "inconclusive"
+                    r.detail = why
+                case .violated(let lasso):
+                    r.verdict = "violated"
+                    r.detail = "\(p.name): a fair run of \(lasso.prefix.count) step(s) then a cycle of \(lasso.cycle.count) never reaches the goal"
+                    r.counterexample = counterexample(StateExplorer.Trace(initial: lasso.initial, steps: lasso.prefix + lasso.cycle),
+                                                      entry: entry, scenario: context.scenario)
+                    r.counterexample?.description = "\(entry.id) \(p.name): lasso; the cycle starts after event \(lasso.prefix.count)"
+                }
+                break
+            }
+            return r
+        }
     }
 }
