@@ -72,11 +72,17 @@ public enum CheckRendering {
 /// A progress line on stderr for runs longer than a second (DESIGN §5).
 public final class StderrProgress: ExplorationReporter, @unchecked Sendable {
     let label: String
+    /// On a terminal one line is rewritten in place; in CI logs each update is its own line.
+    let terminal = isatty(2) != 0
+    var printed = false
     public init(label: String) { self.label = label }
     public func progress(states: Int, transitions: Int, depth: Int, seconds: Double) {
         guard seconds >= 1 else { return }
-        let line = "\r\(label): depth \(depth), \(states) states, \(transitions) transitions, \(Int(Double(states) / max(seconds, 1e-9))) states/s"
-        FileHandle.standardError.write(Data(line.utf8))
+        let text = "\(label): depth \(depth), \(states) states, \(transitions) transitions, \(Int(Double(states) / max(seconds, 1e-9))) states/s"
+        FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[K" + text : text + "\n").utf8))
+        printed = true
     }
-    public func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    public func finish() {
+        if printed && terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
 }

@@ -81,11 +81,15 @@ extension L4Spec {
             @Option(help: "State bound of the --only large run.")
             var largeStates = 100_000_000
 
+            @Option(help: "Memory budget of the explorer in MiB (default: 60 % of physical memory).")
+            var memoryLimitMib: Int?
+
             func validate() throws {
                 guard !workers.isEmpty, workers.allSatisfy({ (1...256).contains($0) }) else { throw ValidationError("--workers must be in 1...256") }
                 guard (1...2_000_000_000).contains(maxStates) else { throw ValidationError("--max-states must be in 1...2000000000") }
                 guard (1...2_000_000_000).contains(largeStates) else { throw ValidationError("--large-states must be in 1...2000000000") }
                 guard (1...1_000).contains(depth) else { throw ValidationError("--depth must be in 1...1000") }
+                if let m = memoryLimitMib, !(1...1_048_576).contains(m) { throw ValidationError("--memory-limit-mib must be in 1...1048576") }
                 for o in only where !["forest", "kernel", "large"].contains(o) {
                     throw ValidationError("--only: unknown workload '\(o)' (known: forest, kernel, large)")
                 }
@@ -93,22 +97,23 @@ extension L4Spec {
 
             func run() throws {
                 let selected = only.isEmpty ? ["forest", "kernel"] : only
+                let memoryLimit = memoryLimitMib.map { $0 << 20 } ?? ExplorerConfiguration.defaultMemoryLimit
                 var rows: [ExploreBenchmarkRow] = []
                 if selected.contains("forest") {
                     for (t, s, o, r) in [(3, 2, 2, 3), (3, 3, 2, 1)] {
                         let (name, system) = ExploreBenchmark.forest(tasks: t, slots: s, objects: o, rights: r)
-                        rows += try ExploreBenchmark.run(name, system, workers: workers, maxStates: maxStates, progress: StderrProgress(label: name))
+                        rows += try ExploreBenchmark.run(name, system, workers: workers, maxStates: maxStates, memoryLimit: memoryLimit, progress: StderrProgress(label: name))
                     }
                 }
                 if selected.contains("kernel") {
                     var loaded = try ScenarioLoader.resolve(scenario, relativeTo: ".")
                     loaded.bounds.depth = depth
                     let (name, system) = ExploreBenchmark.kernel(loaded)
-                    rows += try ExploreBenchmark.run(name, system, workers: workers, maxStates: maxStates, progress: StderrProgress(label: name))
+                    rows += try ExploreBenchmark.run(name, system, workers: workers, maxStates: maxStates, memoryLimit: memoryLimit, progress: StderrProgress(label: name))
                 }
                 if selected.contains("large") {
                     let (name, system) = ExploreBenchmark.forest(tasks: 3, slots: 3, objects: 2, rights: 2)
-                    rows += try ExploreBenchmark.run(name, system, workers: [workers.max() ?? 2], maxStates: largeStates,
+                    rows += try ExploreBenchmark.run(name, system, workers: [workers.max() ?? 2], maxStates: largeStates, memoryLimit: memoryLimit,
                                                      progress: StderrProgress(label: name))
                 }
                 print(TextTable.render(
