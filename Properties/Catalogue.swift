@@ -43,7 +43,7 @@ public struct CatalogueEntry: Sendable {
         case liveness(Liveness)
     }
 
-    /// ◇/□◇/leads-to over states, under weak fairness of timer ticks.
+    /// ◇/□◇/leads-to over states, under weak fairness of timer ticks and of each CPU's running thread.
     public struct Liveness: Sendable {
         public enum Shape: Sendable { case leadsTo, alwaysEventually }
         public var shape: Shape

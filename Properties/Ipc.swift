@@ -424,7 +424,7 @@ enum IpcProperties {
             A scenario thread blocked on a live partner thread — queued as a sender at it, or in the receive phase of \
             a call (or page-fault IPC) to it — eventually stops waiting (it is delivered, answered or cancelled), or \
             its partner dies (the documented orphaned closed wait), or its partner runs — on every run that is fair \
-            to timer ticks. A violation is a wait-for cycle, a partner blocked \
+            to timer ticks and to each CPU's running thread. A violation is a wait-for cycle, a partner blocked \
             forever (e.g. a server whose script ended) or a partner starved by higher priorities \
             (kernel-api §6.4, §5.4, §9; properties.md §5 IPC-8).
             """,
@@ -432,8 +432,8 @@ enum IpcProperties {
         assumptions: [
             "Leads-to per scenario thread t: from 't queued as a sender at, or receiving in a call on, a live, not dying partner thread p' to 't no longer so, or p not live or dying, or p is the current thread of its CPU'. Threads created at run time are not instantiated; waits on unbound gates and Irqs are not included (no partner thread to run).",
             "A state in which every thread is blocked has no successor in the explorer (no thread runs, so no tick happens); the liveness checker reports such a deadlock state as a violation (a lasso with an empty cycle: the maximal run ends without reaching the goal).",
-            "Only timer ticks are fair. A thread that holds the CPU is not obliged to act under that fairness, so 'the call is answered' cannot be required: on a fair run the server may own the CPU and never execute. The check therefore asks that the partner eventually runs; a server that runs but never replies needs weak fairness of thread execution, which the explorer does not assume (properties.md §8: 'WF of servers').",
-            "Equivalently, with tick fairness only this flags the user-level deadlocks properties.md §5 asks for: cycles of threads blocked on each other with infinite timeouts, and partners that never get the CPU again.",
+            "Weak fairness of timer ticks and of each CPU's running thread (a thread that keeps its CPU eventually makes its next system call; an adversarial `any` thread may spin on calls that fail). A thread that holds the CPU is still not obliged to reply, so 'the call is answered' cannot be required: the check asks that the partner eventually runs; a server that runs but never replies needs fairness of individual operations, which the explorer does not assume (properties.md §8: 'WF of servers').",
+            "Equivalently, under these fairness assumptions this flags the user-level deadlocks properties.md §5 asks for: cycles of threads blocked on each other with infinite timeouts, and partners that never get the CPU again.",
         ],
         check: .liveness(.init(shape: .leadsTo) { ctx in
             ctx.scenario.threads.map { beh in

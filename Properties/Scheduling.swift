@@ -192,12 +192,12 @@ enum SchedulingProperties {
         requirement: """
             A scenario thread that is ready on its CPU with no ready thread of strictly higher priority there \
             eventually runs, unless it stops being ready or a higher-priority thread becomes ready first, on every \
-            run that is fair to timer ticks (kernel-api §9; properties.md §4.3).
+            run that is fair to timer ticks and to each CPU's running thread (kernel-api §9; properties.md §4.3).
             """,
         kind: .liveness,
         assumptions: [
             "Leads-to per scenario thread t: from 't ready, listed, not dying, no ready thread of higher priority on its CPU' to 't is current on its CPU, or t is no longer ready, or a ready thread of higher priority exists on its CPU'. Threads created at run time are not instantiated.",
-            "Weak fairness of timer ticks only. Strict-priority starvation is allowed (properties.md §4.3), and hardware IRQ lines may fire at any time, so a higher-priority thread becoming ready ends the obligation instead of violating it.",
+            "Weak fairness of timer ticks and of each CPU's running thread (it eventually makes its next system call). Strict-priority starvation is allowed (properties.md §4.3), and hardware IRQ lines may fire at any time, so a higher-priority thread becoming ready ends the obligation instead of violating it.",
             "Every quantum ends at the next tick (the model has no quantum length).",
         ],
         check: .liveness(.init(shape: .leadsTo) { ctx in

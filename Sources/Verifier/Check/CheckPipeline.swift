@@ -159,6 +159,19 @@ public enum CheckPipeline {
     /// found means the property holds for every fair run within the bound.
     static func checkLiveness(_ entries: [CatalogueEntry], system: KernelSystem, context: CheckContext,
                               maxStates: Int, depthBound: Int) -> [PropertyResult] {
+        // Weak fairness of timer ticks and of each CPU's running thread: a
+        // thread that keeps the CPU eventually makes its next system call
+        // (an `any` thread may still spin on failing calls), so a lasso in
+        // which a running script thread never takes its next step is not a run.
+        let cpus = Int(context.scenario.initial.config.cpuCount)
+        let fairClasses = ["tick"] + (0..<cpus).map { "cpu\($0) runs" }
+        let fairnessClass: @Sendable (Event) -> String? = { event in
+            switch event {
+            case .tick: "tick"
+            case .invoke(let cpu, _): "cpu\(cpu.index) runs"
+            case .irqLine: nil
+            }
+        }
         var props: [(entry: Int, name: String, prop: LivenessProperty<KernelSystem>)] = []
         for (k, entry) in entries.enumerated() {
             guard case .liveness(let live) = entry.check else { continue }
@@ -169,16 +182,15 @@ public enum CheckPipeline {
                 case .leadsTo: kind = .leadsTo { when($0.kernel) }
                 case .alwaysEventually: kind = .alwaysEventually
                 }
-                props.append((k, inst.name, LivenessProperty(name: "\(entry.id) \(inst.name)", kind: kind, fairClasses: ["tick"],
-                                                             fairnessClass: { if case .tick = $0 { return "tick" } else { return nil } },
-                                                             predicate: { goal($0.kernel) })))
+                props.append((k, inst.name, LivenessProperty(name: "\(entry.id) \(inst.name)", kind: kind, fairClasses: fairClasses,
+                                                             fairnessClass: fairnessClass, predicate: { goal($0.kernel) })))
             }
         }
         let verdicts = LivenessChecker(system: system, maxStates: maxStates, maxDepth: depthBound).check(props.map(\.prop))
         return entries.enumerated().compactMap { k, entry in
             guard case .liveness = entry.check else { return nil }
             var r = PropertyResult(id: entry.id, title: entry.title, requirement: entry.requirement, kind: entry.kind.rawValue,
-                                   verdict: "holds", detail: "no fair run within depth \(depthBound) avoids the goal forever (weak fairness of timer ticks)",
+                                   verdict: "holds", detail: "no fair run within depth \(depthBound) avoids the goal forever (weak fairness of ticks and running threads)",
                                    counterexample: nil, assumptions: entry.assumptions)
             for (p, verdict) in zip(props, verdicts) where p.entry == k {
                 switch verdict {
