@@ -53,14 +53,16 @@ public struct CapabilityForest: TransitionSystem {
 
     /// Only enabled actions, in a fixed order.
     public func actions(in state: State, into buffer: inout [Action]) {
+        var empty: UInt32 = 0
+        for i in 0..<n where state[i] & 0x7 == 0 { empty |= 1 << UInt32(i) }
         for src in 0..<n {
             let r = state[src] & 0x7
             guard r & 1 != 0 else { continue }
-            for dst in 0..<n where dst != src && state[dst] & 0x7 == 0 {
+            for dst in 0..<n where dst != src && empty & (1 << UInt32(dst)) != 0 {
                 for mask in 1...allRights where r & mask != 0 { buffer.append(.map(src: src, dst: dst, mask: mask)) }
             }
         }
-        for i in 0..<n where state[i] & 0x7 != 0 { buffer.append(.unmap(i)) }
+        for i in 0..<n where empty & (1 << UInt32(i)) == 0 { buffer.append(.unmap(i)) }
     }
 
     public func successor(of state: State, via action: Action) -> State? {
@@ -72,6 +74,8 @@ public struct CapabilityForest: TransitionSystem {
             s[dst] = (r & mask) | (s[src] & 0x8) | UInt8((src + 1) << 4)
         case .unmap(let i):
             guard s[i] & 0x7 != 0 else { return nil }
+            // Parent links point anywhere, so the descendants of i are found
+            // by a fixpoint over bit sets: one pass per tree level.
             var removed: UInt32 = 1 << UInt32(i)
             var changed = true
             while changed {
