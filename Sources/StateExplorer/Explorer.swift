@@ -156,7 +156,7 @@ struct Search<System: TransitionSystem>: @unchecked Sendable {
                 stop.store(StopReason.memory.rawValue, ordering: .relaxed)
                 break
             }
-            table.grow()
+            table.grow(workers: config.workers)
             tally.stats.tableBytes = max(tally.stats.tableBytes, table.bytes)
             tally.stats.growths += 1
         }

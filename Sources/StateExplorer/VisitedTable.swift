@@ -114,20 +114,21 @@ final class VisitedTable: @unchecked Sendable {
 
     /// Rehashes into a table sized for the current count at `targetLoad`.
     /// Only while no worker runs.
-    func grow() {
+    func grow(workers: Int = 1) {
         let old = keys, oldCapacity = capacity, oldMapped = mapped
         capacity = Self.capacity(for: count)
         (keys, mapped) = Self.allocate(capacity)
         growAt = Int(Double(capacity) * Self.growthLoad)
-        for j in 0..<oldCapacity {
-            let k = UnsafeAtomic<UInt64>(at: old + j).load(ordering: .relaxed)
-            guard k != 0 else { continue }
-            var i = home(k)
-            while UnsafeAtomic<UInt64>(at: keys + i).load(ordering: .relaxed) != 0 {
-                i += 1
-                if i == capacity { i = 0 }
+        // Rehash in parallel: each worker moves one slice of the old table
+        // with the same lock-free insert the search uses.
+        let slices = max(1, min(workers, oldCapacity >> 16))
+        let per = (oldCapacity + slices - 1) / slices
+        nonisolated(unsafe) let source = old   // read-only while the slices run
+        forEachWorker(slices) { w in
+            for j in (w * per)..<min(oldCapacity, (w + 1) * per) {
+                let k = UnsafeAtomic<UInt64>(at: source + j).load(ordering: .relaxed)
+                if k != 0 { _ = self.insert(k) }
             }
-            UnsafeAtomic<UInt64>(at: keys + i).store(k, ordering: .relaxed)
         }
         Self.free(old, oldCapacity, mapped: oldMapped)
     }
