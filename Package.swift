@@ -22,6 +22,10 @@ let package = Package(
         // loop for their system; without it the hot loop spends a quarter of its
         // time in generic-metadata lookups (docs/performance.md).
         .target(name: "CacheHints"),
+        // libz3 through a C module map; only SMT imports it (DESIGN §7).
+        .systemLibrary(name: "CZ3", path: "Sources/CZ3", pkgConfig: "z3",
+                       providers: [.apt(["libz3-dev"]), .brew(["z3"])]),
+        .target(name: "SMT", dependencies: ["CZ3"]),
         .target(name: "StateExplorer", dependencies: ["CacheHints", .product(name: "Atomics", package: "swift-atomics")],
                 swiftSettings: [.unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"])]),
         .target(
@@ -38,6 +42,7 @@ let package = Package(
             name: "l4spec",
             dependencies: ["Verifier", "Scenarios", "Spec", "AllocCounter", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .testTarget(name: "SMTTests", dependencies: ["SMT"]),
         .testTarget(name: "StateExplorerTests", dependencies: ["StateExplorer"]),
         .testTarget(name: "PropertiesTests", dependencies: ["Properties", "Spec", "Scenarios"]),
         .testTarget(
