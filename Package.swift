@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "AllocCounter"),
         .executableTarget(
             name: "l4spec",
-            dependencies: ["Verifier", "Scenarios", "Spec", "AllocCounter", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Verifier", "Scenarios", "Spec", "SMT", "AllocCounter", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "SMTTests", dependencies: ["SMT"]),
         .testTarget(name: "StateExplorerTests", dependencies: ["StateExplorer"]),

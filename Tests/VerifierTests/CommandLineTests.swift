@@ -175,6 +175,20 @@ import Testing
         #expect(bad.code == 2)
     }
 
+    @Test func bench_smt_and_explore_reportTheirNumbers_andRejectBadBounds() throws {
+        let smt = try l4spec(["bench", "smt", "--queries", "200"])
+        #expect(smt.code == 0, "\(smt.err)")
+        #expect(smt.out.contains("µs/query"))
+        #expect(smt.out.contains("growth"))
+        let explore = try l4spec(["bench", "explore", "--only", "forest", "--workers", "1", "--max-states", "5000"])
+        #expect(explore.code == 0, "\(explore.err)")
+        #expect(explore.out.contains("forest 3×2 O=2 R=3"))
+        #expect(explore.out.contains("inconclusive: states"))
+        #expect(try l4spec(["bench", "smt", "--queries", "3"]).code == 2)
+        #expect(try l4spec(["bench", "explore", "--only", "bogus"]).code == 2)
+        #expect(try l4spec(["bench", "explore", "--workers", "0"]).code == 2)
+    }
+
     /// An explicit `--max-depth` is a limit (inconclusive, exit 3); only the
     /// scenario's own depth bound is a stated bound a verdict may hold within.
     @Test func check_depthLimit_reportsEachProperty_inconclusive() throws {

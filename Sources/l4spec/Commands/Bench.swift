@@ -1,6 +1,7 @@
 import AllocCounter
 import ArgumentParser
 import Scenarios
+import SMT
 import Spec
 import StateExplorer
 import Verifier
@@ -10,7 +11,7 @@ extension L4Spec {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Benchmarks (recorded in docs/performance.md).",
-            subcommands: [Step.self, Explore.self])
+            subcommands: [Step.self, Explore.self, Smt.self])
 
         struct Step: ParsableCommand {
             static let configuration = CommandConfiguration(
@@ -130,6 +131,25 @@ extension L4Spec {
                         print("\(base.workload): speed-up 1 → \(other.workers) workers: " + String(format: "%.2f×", base.seconds / max(other.seconds, 1e-9)))
                     }
                 }
+            }
+        }
+            struct Smt: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Z3 queries per second through the SMT wrapper, and the resident set over them (leak check).")
+
+            @Option(help: "Number of push/assert/check/pop queries.")
+            var queries = 100_000
+
+            func validate() throws {
+                guard (10...10_000_000).contains(queries) else { throw ValidationError("--queries must be in 10...10000000") }
+            }
+
+            func run() throws {
+                let r = try SMTBenchmark.run(queries: queries)
+                let mb = { (b: Int) in String(format: "%.1f MB", Double(b) / 1e6) }
+                print("Z3 \(SMTContext.version), one QF_AUFBV solver, push/assert/check/pop per query")
+                print("queries: \(r.queries), \(String(format: "%.2f", r.seconds)) s, \(String(format: "%.1f", r.microsecondsPerQuery)) µs/query")
+                print("resident after \(r.queries / 10) queries: \(mb(r.residentAfterWarmup)); at the end: \(mb(r.residentAtEnd)); growth: \(mb(r.residentAtEnd - r.residentAfterWarmup)); peak: \(mb(r.peakResident))")
             }
         }
     }
