@@ -14,7 +14,9 @@ public struct SMTBenchmarkResult: Sendable {
 }
 
 public enum SMTBenchmark {
-    public static func run(queries: Int) throws(SMTError) -> SMTBenchmarkResult {
+    /// `timeoutMilliseconds` is each check's timeout; `UInt32.max` checks
+    /// without one (Z3 4.8.12 then starts no timer, see docs/smt.md).
+    public static func run(queries: Int, timeoutMilliseconds: UInt32 = 10_000) throws(SMTError) -> SMTBenchmarkResult {
         let z = try SMTContext()
         let bv32 = try z.bitVector(32)
         let x = try z.constant("x", bv32)
@@ -25,10 +27,10 @@ public enum SMTBenchmark {
         let start = clock.now
         for i in 0..<queries {
             if i == warmup { afterWarmup = resident("VmRSS") }
-            solver.push()
+            try solver.push()
             let sum = try x.bvadd(z.bv(UInt64(i) &* 2_654_435_761 & 0xFFFF_FFFF, bv32))
             try solver.assert(try sum.eq(z.bv(UInt64(i) | 0x1000_0000, bv32)).and(sum.ult(z.bv(UInt64(i) + 7, bv32))))
-            _ = try solver.check()
+            _ = try solver.check(timeoutMilliseconds: timeoutMilliseconds)
             try solver.pop()
         }
         let d = clock.now - start
