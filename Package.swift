@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CZ3", path: "Sources/CZ3", pkgConfig: "z3",
                        providers: [.apt(["libz3-dev"]), .brew(["z3"])]),
         .target(name: "SMT", dependencies: ["CZ3"]),
+        // The spec as Z3 terms (DESIGN §7); checked against Spec by differential tests.
+        .target(name: "Symbolic", dependencies: ["SMT", "Spec"]),
         .target(name: "StateExplorer", dependencies: ["CacheHints", .product(name: "Atomics", package: "swift-atomics")],
                 swiftSettings: [.unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"])]),
         .target(
@@ -43,6 +45,7 @@ let package = Package(
             dependencies: ["Verifier", "Scenarios", "Spec", "SMT", "AllocCounter", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "SMTTests", dependencies: ["SMT"]),
+        .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", "SMT", "Spec", "Scenarios", "Verifier"]),
         .testTarget(name: "StateExplorerTests", dependencies: ["StateExplorer"]),
         .testTarget(name: "PropertiesTests", dependencies: ["Properties", "Spec", "Scenarios"]),
         .testTarget(

@@ -164,7 +164,19 @@ public final class SMTContext {
     /// ∃ `bound`. `body`.
     public func exists(_ bound: [Expr], _ body: Expr) throws(SMTError) -> Expr { try quantifier(false, bound, body) }
 
+    /// λ `bound`. `body`: an array whose every element is given at once. The
+    /// symbolic kernel uses it for whole-table updates (revocation, clearing
+    /// every slot that names a deleted object); Z3 decides `select` on a
+    /// lambda by β-reduction, so queries stay in the array theory.
+    public func lambda(_ bound: [Expr], _ body: Expr) throws(SMTError) -> Expr { try binder(.lambda, bound, body) }
+
+    enum Binder { case forall, exists, lambda }
+
     func quantifier(_ isForall: Bool, _ bound: [Expr], _ body: Expr) throws(SMTError) -> Expr {
+        try binder(isForall ? .forall : .exists, bound, body)
+    }
+
+    func binder(_ kind: Binder, _ bound: [Expr], _ body: Expr) throws(SMTError) -> Expr {
         try own(body)
         var apps: [Z3_app?] = []
         for b in bound {
@@ -177,9 +189,11 @@ public final class SMTContext {
         }
         let made = withExtendedLifetime(bound) {
             apps.withUnsafeBufferPointer { p in
-                isForall
-                    ? Z3_mk_forall_const(raw, 0, UInt32(p.count), p.baseAddress, 0, nil, body.ast)
-                    : Z3_mk_exists_const(raw, 0, UInt32(p.count), p.baseAddress, 0, nil, body.ast)
+                switch kind {
+                case .forall: Z3_mk_forall_const(raw, 0, UInt32(p.count), p.baseAddress, 0, nil, body.ast)
+                case .exists: Z3_mk_exists_const(raw, 0, UInt32(p.count), p.baseAddress, 0, nil, body.ast)
+                case .lambda: Z3_mk_lambda_const(raw, UInt32(p.count), p.baseAddress, body.ast)
+                }
             }
         }
         return try expr(made)

@@ -1,0 +1,83 @@
+import SMT
+import Spec
+
+/// `Spec` states and events as terms (the differential test of issue "Z3
+/// proofs", point 2, and the counterexample check of `prove`). Positions map
+/// one to one: slot (t, s) ↦ t ‖ s, page node t·4+p ↦ t ‖ p, object
+/// (kind, i) ↦ kind ‖ i; every entry beyond `Spec`'s capacities is empty/free.
+extension SymbolicState {
+    public init(concrete k: KernelState, _ v: Vocabulary) throws(SMTError) {
+        let ctx = v.context
+        func table(_ index: Sort, _ fill: Expr, _ entries: [(UInt64, Expr)]) throws(SMTError) -> Expr {
+            var a = try ctx.constArray(index, fill)
+            for (i, value) in entries { a = try a.store(ctx.bv(i, index), value) }
+            return a
+        }
+        func b8(_ x: UInt8) throws(SMTError) -> Expr { try v.b8(x) }
+        let slots = ConcreteLayout.slotPositions, nodes = ConcreteLayout.nodePositions
+        slotKind = try table(v.bv16, b8(0), slots.map { (p, i) throws(SMTError) in (p, try b8(k.slots[i].kindRaw)) })
+        slotObject = try table(v.bv16, b8(0), slots.map { (p, i) throws(SMTError) in (p, try b8(k.slots[i].object)) })
+        slotRights = try table(v.bv16, b8(0), slots.map { (p, i) throws(SMTError) in (p, try b8(k.slots[i].rightsRaw)) })
+        slotFlags = try table(v.bv16, b8(0), slots.map { (p, i) throws(SMTError) in (p, try b8(k.slots[i].flags)) })
+        pageFrame = try table(v.bv16, b8(0xFF), nodes.map { (p, n) throws(SMTError) in (p, try b8(k.pages[n].frame)) })
+        pageRights = try table(v.bv16, b8(0), nodes.map { (p, n) throws(SMTError) in (p, try b8(k.pages[n].rightsRaw)) })
+        pageParent = try table(v.bv16, v.b16(0), nodes.map { (p, n) throws(SMTError) in
+            (p, try v.b16(ConcreteLayout.parentPosition(k.pages[n].parent))) })
+        pageRooted = try table(v.bv16, v.truth(true), nodes.map { (p, n) throws(SMTError) in (p, try v.truth(k.pages[n].parent == 0xFF)) })
+        var pairs: [(UInt64, Expr)] = []
+        for (a, pa) in nodes.map({ ($0.1, $0.0) }) {
+            for (n, pn) in nodes.map({ ($0.1, $0.0) }) where ConcreteLayout.isAncestor(k, a, of: n) {
+                pairs.append((pa << 16 | pn, try v.truth(true)))
+            }
+        }
+        ancestor = try table(v.bv32, v.truth(false), pairs)
+        let objects = ConcreteLayout.objects
+        life = try table(v.bv16, b8(0), objects.map { (p, r) throws(SMTError) in (p, try b8(k.life(of: r).rawValue)) })
+        counted = try table(v.bv16, b8(0), objects.map { (p, r) throws(SMTError) in (p, try b8(UInt8(k.countedRefs(r)))) })
+        quota = try table(v.bv16, b8(0xFF), objects.map { (p, r) throws(SMTError) in (p, try b8(k.quotaAccount(of: r))) })
+        let fs = (0..<Capacity.factories).map { (UInt64($0), k.factory(FactoryID($0))) }
+        limit = try table(v.bv8, v.b16(0), fs.map { (i, f) throws(SMTError) in (i, try v.b16(f.limit)) })
+        used = try table(v.bv8, v.b16(0), fs.map { (i, f) throws(SMTError) in (i, try v.b16(f.used)) })
+        unlimited = try table(v.bv8, v.truth(false), fs.map { (i, f) throws(SMTError) in (i, try v.truth(f.unlimited != 0)) })
+        threadTask = try table(v.bv8, b8(0xFF), (0..<Capacity.threads).map { (i) throws(SMTError) in
+            (UInt64(i), try b8(k.thread(ThreadID(i)).task)) })
+        gateThread = try table(v.bv8, b8(0xFF), (0..<Capacity.gates).map { (i) throws(SMTError) in
+            (UInt64(i), try b8(k.gate(GateID(i)).thread)) })
+        gateWaitHead = try table(v.bv8, b8(0xFF), (0..<Capacity.gates).map { (i) throws(SMTError) in
+            (UInt64(i), try b8(k.gate(GateID(i)).waitHead)) })
+        slotBound = try b8(k.config.slotBound)
+        pageBound = try b8(k.config.pageBound)
+    }
+}
+
+/// Where `Spec`'s flat tables sit in the symbolic arrays.
+public enum ConcreteLayout {
+    /// (symbolic position t ‖ s, index into `KernelState.slots`).
+    public static let slotPositions: [(UInt64, Int)] = (0..<Capacity.tasks).flatMap { t in
+        (0..<Capacity.slotsPerTask).map { s in (UInt64(t << 8 | s), t * Capacity.slotsPerTask + s) }
+    }
+    /// (symbolic node t ‖ p, index into `KernelState.pages`).
+    public static let nodePositions: [(UInt64, Int)] = (0..<Capacity.tasks).flatMap { t in
+        (0..<Capacity.pagesPerTask).map { p in (UInt64(t << 8 | p), t * Capacity.pagesPerTask + p) }
+    }
+    /// (symbolic kind ‖ index, object) for every object the flat state can hold.
+    public static let objects: [(UInt64, ObjectRef)] = ObjectKind.allCases.filter { $0 != .scheduler }.flatMap { kind in
+        (0..<kind.capacity).map { i in (UInt64(kind.rawValue) << 8 | UInt64(i), ObjectRef(kind, i)) }
+    }
+
+    static func parentPosition(_ parent: UInt8) -> UInt16 {
+        parent == 0xFF ? 0 : UInt16(Int(parent) / Capacity.pagesPerTask) << 8 | UInt16(Int(parent) % Capacity.pagesPerTask)
+    }
+
+    /// `Spec`'s own walk up the parent chain (MappingTree.swift `isAncestor`).
+    static func isAncestor(_ k: KernelState, _ a: Int, of n: Int) -> Bool {
+        var p = k.pages[n].parent
+        var steps = 0
+        while p != 0xFF && steps < k.pages.count {
+            if Int(p) == a { return true }
+            p = k.pages[Int(p)].parent
+            steps += 1
+        }
+        return false
+    }
+}
