@@ -17,6 +17,8 @@ let package = Package(
     targets: [
         // Pure state machine: no Foundation, no I/O (DESIGN §1).
         .target(name: "Spec"),
+        // Independent kernel-like implementation behind the register/UTCB ABI (DESIGN §8). Imports nothing of ours.
+        .target(name: "KernelImpl"),
         // Generic explicit-state search; knows nothing about kernels (DESIGN §5).
         // Cross-module optimisation lets clients specialise the generic search
         // loop for their system; without it the hot loop spends a quarter of its
@@ -36,8 +38,8 @@ let package = Package(
             resources: [.copy("BuiltIn")]
         ),
         // The property catalogue (DESIGN §6): requirement texts and concrete checks.
-        .target(name: "Properties", dependencies: ["Spec", "Scenarios"], path: "Properties"),
-        .target(name: "Verifier", dependencies: ["Spec", "Scenarios", "StateExplorer", "Properties"]),
+        .target(name: "Properties", dependencies: ["Spec", "Scenarios", "Symbolic", "SMT"], path: "Properties"),
+        .target(name: "Verifier", dependencies: ["Spec", "Scenarios", "StateExplorer", "Properties", "Symbolic", "SMT"]),
         // Counts heap allocations for `l4spec bench` (interposes malloc in the executable only).
         .target(name: "AllocCounter"),
         .executableTarget(
@@ -45,6 +47,7 @@ let package = Package(
             dependencies: ["Verifier", "Scenarios", "Spec", "SMT", "AllocCounter", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "SMTTests", dependencies: ["SMT"]),
+        .testTarget(name: "KernelImplTests", dependencies: ["KernelImpl"]),
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", "SMT", "Spec", "Scenarios", "Verifier"]),
         .testTarget(name: "StateExplorerTests", dependencies: ["StateExplorer"]),
         .testTarget(name: "PropertiesTests", dependencies: ["Properties", "Spec", "Scenarios"]),

@@ -23,6 +23,8 @@ public final class Solver: CustomStringConvertible {
         /// Z3 gave up; its reason, e.g. "timeout" or "canceled".
         case unknown(String)
 
+        public var isUnsat: Bool { if case .unsat = self { true } else { false } }
+
         public var description: String {
             switch self {
             case .sat: "sat"

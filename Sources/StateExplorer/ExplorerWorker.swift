@@ -36,11 +36,13 @@ struct Findings<System: TransitionSystem> {
         for k in actions.indices {
             let a = actions[k]
             guard let raw = system.successor(of: s, via: a) else { continue }
-            let t = system.canonicalize(raw)
+            // Edges are judged before canonicalisation: `raw` names objects as
+            // `s` does, while the representative may have renamed them.
             for (p, prop) in properties.enumerated() {
-                if case .transition(let ok) = prop.check, !ok(s, a, t) { keep(p, fp, id, UInt32(k)) }
+                if case .transition(let ok) = prop.check, !ok(s, a, raw) { keep(p, fp, id, UInt32(k)) }
             }
-            if !coverage.isEmpty { count(s, a, t, system) }
+            if !coverage.isEmpty { count(s, a, raw, system) }
+            let t = system.canonicalize(raw)
             let tk = VisitedTable.key(system.fingerprint(t))
             enabled += 1
             if Self.batchesProbes {

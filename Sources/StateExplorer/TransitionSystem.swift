@@ -17,6 +17,9 @@ public protocol TransitionSystem: Sendable {
     /// A stable 64-bit fingerprint; never `Hasher`/`hashValue`, which Swift seeds per process.
     func fingerprint(_ state: State) -> UInt64
     /// Symmetry reduction: map a state to the representative of its class.
+    /// Applied to every successor before it is stored; transition properties
+    /// and coverage see the successor as `successor` returned it, so that
+    /// `from` and `to` name objects alike.
     func canonicalize(_ state: State) -> State
     func describe(_ action: Action) -> String
     /// Names of the coverage items (operations, results) this system reports.
@@ -40,7 +43,8 @@ public struct Property<System: TransitionSystem>: Sendable {
     public enum Check: Sendable {
         /// Must hold in every reachable state.
         case always(@Sendable (System.State) -> Bool)
-        /// Must hold on every explored transition (from, action, to).
+        /// Must hold on every explored transition (from, action, to), with `to`
+        /// not yet canonicalised.
         case transition(@Sendable (System.State, System.Action, System.State) -> Bool)
         /// Some reachable state should satisfy it (reported as an example, or not found).
         case sometimes(@Sendable (System.State) -> Bool)

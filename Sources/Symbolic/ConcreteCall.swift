@@ -151,3 +151,28 @@ public enum DifferentialCheck {
         }
     }
 }
+
+/// Outcome of comparing one (state, event) pair.
+public enum PairVerdict: Sendable {
+    /// The event is not an encoded operation, or did not run an invocation.
+    case notEncoded
+    /// The concrete path leaves the encoding (`inScope` evaluates false).
+    case outOfScope
+    case agrees
+    case differs([FieldDifference])
+}
+
+/// Runs `event` on `Spec` and on the symbolic kernel from `state`.
+public func comparePair(_ state: KernelState, _ event: Event, _ kernel: SymbolicKernel) throws(SMTError) -> PairVerdict {
+    guard case .invoke(_, let inv) = event else { return .notEncoded }
+    let (next, result) = Spec.step(state, event)
+    guard let actor = result.actor, ![.tornDown, .faultRetried, .idle].contains(result.outcome) else { return .notEncoded }
+    let v = kernel.v
+    guard let call = try SymbolicCall.concrete(inv, in: state, v) else { return .notEncoded }
+    let pre = try SymbolicState(concrete: state, v)
+    let step = try kernel.step(pre, caller: v.b8(actor.raw), call)
+    let scope = try step.inScope.simplified()
+    guard scope.boolValue == true else { return .outOfScope }
+    let diffs = try DifferentialCheck.differences(step, expected: next, outcome: result.outcome, v)
+    return diffs.isEmpty ? .agrees : .differs(diffs)
+}

@@ -45,6 +45,7 @@ extension SymbolicState {
             (UInt64(i), try b8(k.gate(GateID(i)).thread)) })
         gateWaitHead = try table(v.bv8, b8(0xFF), (0..<Capacity.gates).map { (i) throws(SMTError) in
             (UInt64(i), try b8(k.gate(GateID(i)).waitHead)) })
+        owner = try ctx.constArray(v.bv16, b8(0))
         slotBound = try b8(k.config.slotBound)
         pageBound = try b8(k.config.pageBound)
     }

@@ -3,7 +3,7 @@ import SMT
 /// Factories and kernel-memory quotas (kernel-api §3.4, §8; Spec Factory.swift).
 extension SymbolicKernel {
     /// `Spec.KernelMemory.cost(of:)` for a kind given as a term.
-    func cost(_ kind: Expr) throws(SMTError) -> Expr {
+    public func cost(_ kind: Expr) throws(SMTError) -> Expr {
         let table: [(UInt8, UInt16)] = [(Kind.task, 3), (Kind.thread, 2), (Kind.gate, 1), (Kind.irq, 1), (Kind.factory, 1)]
         var r = try v.b16(0)
         for (k, c) in table.reversed() { r = try kind.eq(v.b8(k)).ite(v.b16(c), r) }
@@ -16,8 +16,7 @@ extension SymbolicKernel {
         let exists = try f.ne(v.none).and(s.life.select(ref(Kind.factory, f)).ne(v.b8(LifeValue.free)))
         let used = try s.used.select(f), sum = try used.bvadd(amount)
         let overflow = try sum.ult(used)
-        let withinLimit = weakening.contains(.noQuotaCheck) ? try v.truth(true)
-            : try s.unlimited.select(f).or(sum.ule(s.limit.select(f)))
+        let withinLimit = try s.unlimited.select(f).or(sum.ule(s.limit.select(f)))
         let ok = try exists.and(overflow.not(), withinLimit)
         var r = s
         r.used = try s.used.store(f, sum)
@@ -29,7 +28,6 @@ extension SymbolicKernel {
     func refund(_ s: SymbolicState, _ f: Expr, _ amount: Expr) throws(SMTError) -> Scoped {
         let fref = try ref(Kind.factory, f)
         let exists = try f.ne(v.none).and(s.life.select(fref).ne(v.b8(LifeValue.free)))
-        if weakening.contains(.noQuotaRefund) { return try Scoped(s, v) }
         return try when(exists, s) { (s) throws(SMTError) in
             let used = try s.used.select(f)
             let next = try amount.ule(used).ite(used.bvsub(amount), v.b16(0))
@@ -62,6 +60,7 @@ extension SymbolicKernel {
         r.life = try r.life.store(newRef, v.b8(LifeValue.live))
         r.counted = try r.counted.store(newRef, v.b8(0))
         r.quota = try r.quota.store(newRef, f)
+        r.owner = try r.owner.store(newRef, s.owner.select(ref(Kind.task, task)))
         switch call.kind {
         case .factory:
             r.limit = try r.limit.store(call.entry, call.limit)

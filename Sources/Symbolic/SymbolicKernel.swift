@@ -22,46 +22,38 @@ public struct SymbolicKernel {
 }
 
 /// Test-only mutations of the encoding: each removes one clause a proof
-/// relies on, so the tests can show the corresponding obligation is then
-/// refuted (a proof that cannot fail proves nothing).
+/// relies on; the differential tests show each is observable against
+/// `Spec` (a check that cannot fail proves nothing).
 public struct Weakening: OptionSet, Sendable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     /// Map ignores the caller's rights mask (kernel-api §4.5).
     public static let noRightsMask = Weakening(rawValue: 1 << 0)
-    /// Unmap removes direct children only, not the whole subtree (§5.1).
-    public static let shallowRevoke = Weakening(rawValue: 1 << 1)
-    /// Freeing an object does not return its cost to the account (§3.4).
-    public static let noQuotaRefund = Weakening(rawValue: 1 << 2)
-    /// Create does not check the account's limit (§3.4).
-    public static let noQuotaCheck = Weakening(rawValue: 1 << 3)
     /// Deleting an object leaves the slots that name it (§5.3 step 1).
     public static let keepStaleSlots = Weakening(rawValue: 1 << 4)
     /// Grant leaves the source capability in place (§4.7).
     public static let grantKeepsSource = Weakening(rawValue: 1 << 5)
-    /// Map does not require the W right on the destination task (§3.1).
-    public static let noWriteCheck = Weakening(rawValue: 1 << 6)
 }
 
 // MARK: - Addressing
 
 extension SymbolicKernel {
     /// The position of a slot or page: `task ‖ index`.
-    func at(_ task: Expr, _ index: Expr) throws(SMTError) -> Expr { try task.concat(index) }
+    public func at(_ task: Expr, _ index: Expr) throws(SMTError) -> Expr { try task.concat(index) }
     /// An object: `kind ‖ index`.
-    func ref(_ kind: Expr, _ index: Expr) throws(SMTError) -> Expr { try kind.concat(index) }
-    func ref(_ kind: UInt8, _ index: Expr) throws(SMTError) -> Expr { try v.b8(kind).concat(index) }
-    func kindOf(_ ref: Expr) throws(SMTError) -> Expr { try ref.extract(high: 15, low: 8) }
-    func indexOf(_ ref: Expr) throws(SMTError) -> Expr { try ref.extract(high: 7, low: 0) }
+    public func ref(_ kind: Expr, _ index: Expr) throws(SMTError) -> Expr { try kind.concat(index) }
+    public func ref(_ kind: UInt8, _ index: Expr) throws(SMTError) -> Expr { try v.b8(kind).concat(index) }
+    public func kindOf(_ ref: Expr) throws(SMTError) -> Expr { try ref.extract(high: 15, low: 8) }
+    public func indexOf(_ ref: Expr) throws(SMTError) -> Expr { try ref.extract(high: 7, low: 0) }
 
     /// `Spec.KernelState.life(of:)`: the scheduler singleton is always live.
-    func life(_ s: SymbolicState, _ ref: Expr) throws(SMTError) -> Expr {
+    public func life(_ s: SymbolicState, _ ref: Expr) throws(SMTError) -> Expr {
         try kindOf(ref).eq(v.b8(Kind.scheduler)).ite(v.b8(LifeValue.live), s.life.select(ref))
     }
-    func isLive(_ s: SymbolicState, _ ref: Expr) throws(SMTError) -> Expr { try life(s, ref).eq(v.b8(LifeValue.live)) }
+    public func isLive(_ s: SymbolicState, _ ref: Expr) throws(SMTError) -> Expr { try life(s, ref).eq(v.b8(LifeValue.live)) }
 
     /// Bit test on an 8-bit field.
-    func has(_ bits: Expr, _ mask: UInt8) throws(SMTError) -> Expr { try bits.bvand(v.b8(mask)).ne(v.b8(0)) }
+    public func has(_ bits: Expr, _ mask: UInt8) throws(SMTError) -> Expr { try bits.bvand(v.b8(mask)).ne(v.b8(0)) }
 
     /// Conditionally applied update: `c ? f(s) : s`, with the scope of the
     /// taken branch only.

@@ -12,12 +12,13 @@ struct PageValue {
 /// MappingTree.swift). Recursion over the tree becomes one λ over the ghost
 /// `ancestor` relation.
 extension SymbolicKernel {
-    func validPage(_ s: SymbolicState, _ index: Expr) throws(SMTError) -> Expr { try index.ult(s.pageBound) }
+    public func validPage(_ s: SymbolicState, _ index: Expr) throws(SMTError) -> Expr { try index.ult(s.pageBound) }
 
     func page(_ s: SymbolicState, _ n: Expr) throws(SMTError) -> PageValue {
         PageValue(frame: try s.pageFrame.select(n), rights: try s.pageRights.select(n),
                   parent: try s.pageParent.select(n), rooted: try s.pageRooted.select(n))
     }
+    public func isMapped(_ s: SymbolicState, _ n: Expr) throws(SMTError) -> Expr { try s.pageFrame.select(n).ne(v.none) }
     func isMapped(_ p: PageValue) throws(SMTError) -> Expr { try p.frame.ne(v.none) }
     func emptyPage() throws(SMTError) -> PageValue {
         PageValue(frame: try v.none, rights: try v.b8(0), parent: try v.b16(0), rooted: try v.truth(true))
@@ -30,18 +31,16 @@ extension SymbolicKernel {
         r.pageRooted = try s.pageRooted.store(n, p.rooted)
         return r
     }
-    func isAncestor(_ s: SymbolicState, _ a: Expr, of n: Expr) throws(SMTError) -> Expr { try s.ancestor.select(a.concat(n)) }
+    public func isAncestor(_ s: SymbolicState, _ a: Expr, of n: Expr) throws(SMTError) -> Expr { try s.ancestor.select(a.concat(n)) }
     /// `m` hangs directly below `n`.
-    func isChild(_ s: SymbolicState, _ m: Expr, of n: Expr) throws(SMTError) -> Expr {
+    public func isChild(_ s: SymbolicState, _ m: Expr, of n: Expr) throws(SMTError) -> Expr {
         try s.pageRooted.select(m).not().and(s.pageParent.select(m).eq(n))
     }
 
-    /// The nodes `revoke`/`downgrade` touch: the descendants of `n` (only
-    /// its children under the `shallowRevoke` weakening), and `n` itself
-    /// with ALL_SPACES.
+    /// The nodes `revoke`/`downgrade` touch: the descendants of `n`, and `n`
+    /// itself with ALL_SPACES.
     func affected(_ s: SymbolicState, _ n: Expr, _ m: Expr, includingSelf: Expr) throws(SMTError) -> Expr {
-        let below = weakening.contains(.shallowRevoke) ? try isChild(s, m, of: n) : try isAncestor(s, n, of: m)
-        return try below.and(isMapped(page(s, m))).or(includingSelf.and(m.eq(n)))
+        return try isAncestor(s, n, of: m).and(isMapped(page(s, m))).or(includingSelf.and(m.eq(n)))
     }
 
     /// kernel-api §5.1 — recursive revocation. Nodes below a removed node are

@@ -10,7 +10,7 @@ struct SlotValue {
 
 /// Object spaces (kernel-api §2, §5.2; Spec ObjectSpace.swift).
 extension SymbolicKernel {
-    func validSlot(_ s: SymbolicState, _ index: Expr) throws(SMTError) -> Expr { try index.ult(s.slotBound) }
+    public func validSlot(_ s: SymbolicState, _ index: Expr) throws(SMTError) -> Expr { try index.ult(s.slotBound) }
 
     func emptySlot() throws(SMTError) -> SlotValue {
         SlotValue(kind: try v.b8(0), object: try v.b8(0), rights: try v.b8(0), flags: try v.b8(0))
@@ -34,12 +34,12 @@ extension SymbolicKernel {
 
     func refOf(_ slot: SlotValue) throws(SMTError) -> Expr { try ref(slot.kind, slot.object) }
 
-    /// `adjustCounted`: the counter saturates at 0 (Spec clamps); the
+    /// `adjustCounted`: the counter saturates at 0 and 255 (Spec clamps); the
     /// scheduler has none.
     func adjustCounted(_ s: SymbolicState, _ ref: Expr, up: Bool) throws(SMTError) -> SymbolicState {
         var r = s
         let c = try s.counted.select(ref), one = try v.b8(1)
-        let next = up ? try c.bvadd(one) : try c.eq(v.b8(0)).ite(c, c.bvsub(one))
+        let next = up ? try c.eq(v.b8(0xFF)).ite(c, c.bvadd(one)) : try c.eq(v.b8(0)).ite(c, c.bvsub(one))
         let isScheduler = try kindOf(ref).eq(v.b8(Kind.scheduler))
         r.counted = try isScheduler.ite(s.counted, s.counted.store(ref, next))
         return r

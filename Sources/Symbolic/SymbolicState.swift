@@ -34,6 +34,10 @@ public struct SymbolicState {
     public var threadTask: Expr    // ThreadRecord.task
     public var gateThread: Expr    // GateRecord.thread
     public var gateWaitHead: Expr  // GateRecord.waitHead
+    /// Ghost: the policy domain owning each object (tasks: their domain;
+    /// objects created at run time: the creating task's domain). Not part of
+    /// `Spec`'s state, so the differential test does not compare it.
+    public var owner: Expr
     // Configuration (constant during a run).
     public var slotBound: Expr
     public var pageBound: Expr
@@ -61,6 +65,7 @@ public struct SymbolicState {
         threadTask = try array("threadTask", v.bv8, v.bv8)
         gateThread = try array("gateThread", v.bv8, v.bv8)
         gateWaitHead = try array("gateWaitHead", v.bv8, v.bv8)
+        owner = try array("owner", v.bv16, v.bv8)
         slotBound = try v.context.constant("\(prefix).slotBound", v.bv8)
         pageBound = try v.context.constant("\(prefix).pageBound", v.bv8)
     }
@@ -73,6 +78,7 @@ public struct SymbolicState {
         ("ancestor", \.ancestor), ("life", \.life), ("counted", \.counted), ("quota", \.quota),
         ("limit", \.limit), ("used", \.used), ("unlimited", \.unlimited),
         ("threadTask", \.threadTask), ("gateThread", \.gateThread), ("gateWaitHead", \.gateWaitHead),
+        ("owner", \.owner),
     ] }
 
     /// `condition ? a : b`, field by field (the configuration is shared).

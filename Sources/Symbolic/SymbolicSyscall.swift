@@ -48,7 +48,7 @@ public struct UnmapCall {
 
 public enum CreatedKind: String, Sendable, CaseIterable {
     case task, thread, gate, irq, factory
-    var code: UInt8 {
+    public var code: UInt8 {
         switch self {
         case .task: Kind.task
         case .thread: Kind.thread
@@ -129,7 +129,7 @@ extension SymbolicKernel {
         case .memory:
             done = try Scoped(mapPage(s, from: srcTask, m.index, to: dstTask, m.sndBase, mask: m.mask, grant: m.grant), v)
         }
-        let noWrite = weakening.contains(.noWriteCheck) ? try v.truth(false) : try has(cap.rights, 0x1).not()
+        let noWrite = try has(cap.rights, 0x1).not()
         let badSource = try srcCap.kind.ne(v.b8(Kind.task))
         return try firstFailure([(noWrite, .error(Code.eperm, v)), (badSource, .error(Code.einval, v))], success: done, unchanged: s)
     }

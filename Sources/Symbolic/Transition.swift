@@ -51,9 +51,9 @@ enum Code {
 }
 
 /// Object kinds (`Spec.ObjectKind` raw values) and lives (`Spec.Life`).
-enum Kind {
-    static let task: UInt8 = 1, thread: UInt8 = 2, gate: UInt8 = 3, irq: UInt8 = 4, factory: UInt8 = 5, scheduler: UInt8 = 6
+public enum Kind {
+    public static let task: UInt8 = 1, thread: UInt8 = 2, gate: UInt8 = 3, irq: UInt8 = 4, factory: UInt8 = 5, scheduler: UInt8 = 6
 }
-enum LifeValue {
-    static let free: UInt8 = 0, live: UInt8 = 1, zombie: UInt8 = 2
+public enum LifeValue {
+    public static let free: UInt8 = 0, live: UInt8 = 1, zombie: UInt8 = 2
 }

@@ -160,6 +160,17 @@ import Testing
         }
     }
 
+    /// A transition property sees the successor before canonicalisation, so
+    /// that `from` and `to` name things alike (here: the counter the action
+    /// increments); the sorted representative would move it.
+    @Test func transitionProperties_seeTheSuccessorBeforeCanonicalisation() throws {
+        let prop = Property<Counters>.transition("the named counter goes up by one") { s, i, t in t[i] == s[i] + 1 }
+        for symmetric in [false, true] {
+            let result = try explore(Counters(limit: 3, count: 3, symmetric: symmetric), [prop])
+            #expect(result.verdicts[0].verdict.name == "holds", "symmetric: \(symmetric)")
+        }
+    }
+
     @Test func coverage_countsOperations() throws {
         let result = try explore(CapabilityForest(tasks: 2, slots: 2, objects: 1, rightsBits: 1))
         let counts = Dictionary(uniqueKeysWithValues: result.coverage.map { ($0.name, $0.count) })

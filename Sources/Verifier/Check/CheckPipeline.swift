@@ -16,6 +16,9 @@ public struct CheckOptions: Sendable {
     /// The liveness checker keeps the explored graph (states and edges) in
     /// memory, so it has its own, smaller state bound.
     public var livenessMaxStates = 400_000
+    /// Explore up to renaming of interchangeable tasks (`KernelSymmetry`);
+    /// safety properties only, liveness is always checked on the full graph.
+    public var symmetry = false
     public init() {}
 }
 
@@ -41,6 +44,8 @@ public struct CheckReport: Sendable {
     public var boundedByDepth: Bool
     public var limitHit: String?
     public var seconds: Double
+    /// The symmetry groups used (nil when reduction was not asked for).
+    public var symmetry: KernelSymmetry?
     public var violated: Bool { results.contains { $0.verdict == "violated" } }
     public var inconclusive: Bool { results.contains { $0.verdict == "inconclusive" } }
 }
@@ -63,7 +68,7 @@ public enum CheckPipeline {
         try validateExpectations(scenario)
         let clock = ContinuousClock()
         let start = clock.now
-        let system = KernelSystem(scenario: scenario)
+        let system = KernelSystem(scenario: scenario, symmetry: options.symmetry)
         let context = CheckContext(scenario: scenario)
         let depthBound = options.maxDepth ?? scenario.bounds.depth
         var safety: [Property<KernelSystem>] = []
@@ -89,10 +94,13 @@ public enum CheckPipeline {
         let result = try Explorer(system: system, properties: safety, configuration: config, reporter: reporter).run()
         let depthOnly = result.limitHit?.hasPrefix("depth") == true && options.maxDepth == nil
         var results: [PropertyResult] = []
-        for (entry, (_, verdict)) in zip(safetyEntries, result.verdicts) {
+        for (entry, (_, found)) in zip(safetyEntries, result.verdicts) {
+            let verdict = try unreduced(found, system)
             results.append(convert(entry, verdict, scenario: scenario, context: context, depthBound: depthBound, depthOnly: depthOnly))
         }
-        results += checkLiveness(entries, system: system, context: context,
+        // Liveness instances name particular threads, and a lasso through
+        // renamed states need not be a lasso for one thread: no reduction.
+        results += checkLiveness(entries, system: system.unreduced, context: context,
                                  maxStates: min(options.maxStates, options.livenessMaxStates), depthBound: depthBound)
         results.sort { a, b in
             (entries.firstIndex { $0.id == a.id } ?? 0) < (entries.firstIndex { $0.id == b.id } ?? 0)
@@ -100,7 +108,36 @@ public enum CheckPipeline {
         let d = clock.now - start
         return CheckReport(scenario: scenario, results: results, statistics: result.statistics, coverage: result.coverage,
                            boundedByDepth: depthOnly, limitHit: depthOnly ? nil : result.limitHit,
-                           seconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+                           seconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18,
+                           symmetry: options.symmetry ? system.symmetry : nil)
+    }
+
+    /// A counterexample found on the reduced system, replayed from the real
+    /// boot state on the full one: its states are the ones `l4spec run`
+    /// shows, so the diffs and the violation detail name the right objects.
+    static func unreduced(_ verdict: Verdict<KernelSystem>, _ system: KernelSystem) throws -> Verdict<KernelSystem> {
+        guard !system.symmetry.renamings.isEmpty, case .violated(let trace) = verdict else { return verdict }
+        return .violated(try replayUnreduced(trace, system))
+    }
+
+    /// Replays a reduced trace's events on the full system. Each state must be
+    /// a renaming of the reduced one (events name CPUs and caller-local slots,
+    /// so they replay unchanged); anything else is an equivariance bug.
+    public static func replayUnreduced(_ trace: StateExplorer.Trace<KernelSystem>, _ system: KernelSystem) throws -> StateExplorer.Trace<KernelSystem> {
+        let full = system.unreduced
+        guard var state = full.initialStates().first, KernelSymmetry.same(system.canonicalize(state), trace.initial) else {
+            throw ExplorationError.nondeterministicSystem(step: 0)
+        }
+        let initial = state
+        var steps: [(action: Event, state: KernelSystem.State)] = []
+        for (i, step) in trace.steps.enumerated() {
+            guard let next = full.successor(of: state, via: step.action), KernelSymmetry.same(system.canonicalize(next), step.state) else {
+                throw ExplorationError.nondeterministicSystem(step: i + 1)
+            }
+            steps.append((step.action, next))
+            state = next
+        }
+        return StateExplorer.Trace(initial: initial, steps: steps)
     }
 
     static func convert(_ entry: CatalogueEntry, _ verdict: Verdict<KernelSystem>, scenario: Scenario, context: CheckContext,

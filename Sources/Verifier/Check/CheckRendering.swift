@@ -1,5 +1,6 @@
 import Foundation
 import Scenarios
+import Spec
 import StateExplorer
 
 /// Text and JSON renderings of check reports, and counterexample files.
@@ -14,9 +15,17 @@ public enum CheckRendering {
         }
         out += TextTable.render(header: ["property", "verdict", "detail"], rows: rows)
         if let limit = report.limitHit { out += "\ninconclusive: \(limit)" }
+        if let sym = report.symmetry { out += "\nsymmetry: " + symmetryText(sym, report.scenario) }
         let unused = report.coverage.filter { $0.count == 0 && $0.name.hasPrefix("op ") }.map { String($0.name.dropFirst(3)) }
         if !unused.isEmpty { out += "\ncoverage: never taken: \(unused.joined(separator: ", "))" }
         return out
+    }
+
+    /// The groups of interchangeable tasks by name, or why there are none.
+    public static func symmetryText(_ sym: KernelSymmetry, _ scenario: Scenario) -> String {
+        guard !sym.groups.isEmpty else { return "no interchangeable tasks (\(sym.reason ?? "none found"))" }
+        let groups = sym.groups.map { g in "{" + g.map { scenario.names.name(.task($0)) }.joined(separator: ", ") + "}" }
+        return "interchangeable tasks " + groups.joined(separator: " ") + " (safety properties explored up to renaming)"
     }
 
     /// Writes each counterexample as `<scenario>-<ID>.json` into `directory`;
@@ -44,7 +53,7 @@ public enum CheckRendering {
         let doc: [String: Any] = [
             "format": "l4spec-check/1",
             "scenarios": reports.map { rep -> [String: Any] in
-                [
+                var entry: [String: Any] = [
                     "scenario": rep.scenario.name,
                     "states": rep.statistics.states,
                     "transitions": rep.statistics.transitions,
@@ -62,6 +71,9 @@ public enum CheckRendering {
                         ]
                     },
                 ]
+                // Only with --symmetry: the groups of interchangeable tasks, by name.
+                if let sym = rep.symmetry { entry["symmetry_groups"] = sym.groups.map { g in g.map { rep.scenario.names.name(.task($0)) } } }
+                return entry
             },
         ]
         guard let data = try? JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys]) else { return "{}" }

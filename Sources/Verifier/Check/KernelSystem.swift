@@ -20,12 +20,18 @@ public struct KernelSystem: TransitionSystem {
 
     public let scenario: Scenario
     public let domain: ActionDomain
+    /// Interchangeable tasks (empty unless symmetry reduction was asked for).
+    public let symmetry: KernelSymmetry
     let lines: [UInt8]
     let scripts: [Int: (steps: [Invocation], loop: Bool)]
 
-    public init(scenario: Scenario) {
+    /// With `symmetry`, states are explored up to renaming of the scenario's
+    /// interchangeable tasks (`KernelSymmetry`); safety verdicts and shortest
+    /// counterexample lengths are those of the full system.
+    public init(scenario: Scenario, symmetry: Bool = false) {
         self.scenario = scenario
         domain = ActionDomain(scenario: scenario)
+        self.symmetry = symmetry ? KernelSymmetry(scenario: scenario) : .none
         var lines: [UInt8] = []
         for i in 0..<Capacity.irqs {
             let irq = scenario.initial.irq(IrqID(i))
@@ -81,6 +87,18 @@ public struct KernelSystem: TransitionSystem {
         var pcs: UInt64 = 0
         for i in 0..<6 { pcs |= UInt64(s.pcs[i]) << UInt64(8 * i) }
         return fmix64(s.kernel.fingerprint ^ fmix64(pcs &+ 0x9E37_79B9_7F4A_7C15))
+    }
+
+    /// The representative of the state's class under the symmetry groups (the
+    /// state itself without groups). Events name CPUs and caller-local slots, so
+    /// they need no renaming (see `KernelSymmetry`).
+    public func canonicalize(_ s: State) -> State {
+        symmetry.renamings.isEmpty ? s : symmetry.canonical(s)
+    }
+
+    /// The same system without symmetry reduction.
+    public var unreduced: KernelSystem {
+        symmetry.renamings.isEmpty ? self : KernelSystem(scenario: scenario)
     }
 
     public func describe(_ event: Event) -> String { EventText.describe(event, names: scenario.names) }

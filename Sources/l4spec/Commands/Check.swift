@@ -34,6 +34,9 @@ extension L4Spec {
         @Option(help: "Directory for counterexample traces.")
         var out = "l4spec-out"
 
+        @Flag(help: "Explore up to renaming of interchangeable tasks (same domain, only `any` threads, no factory capabilities); safety verdicts and counterexample lengths are unchanged, liveness is checked without it.")
+        var symmetry = false
+
         func validate() throws {
             guard (1...256).contains(workers) else { throw ValidationError("--workers must be in 1...256") }
             guard (1...1_000_000_000).contains(maxStates) else { throw ValidationError("--max-states must be in 1...1000000000") }
@@ -52,6 +55,7 @@ extension L4Spec {
             options.maxStates = maxStates
             options.maxDepth = maxDepth
             options.timeout = timeout
+            options.symmetry = symmetry
             var reports: [CheckReport] = []
             var paths: [String: [String: String]] = [:]
             for scenario in loaded {

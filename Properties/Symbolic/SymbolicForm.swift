@@ -1,0 +1,92 @@
+import SMT
+import Symbolic
+
+/// What a property's symbolic form may refer to besides the state: the
+/// kernel's rules and the policy as uninterpreted tables (DESIGN §7).
+public struct ProofSetting {
+    public let kernel: SymbolicKernel
+    /// `flow[a ‖ b]`: domain a may flow to / hold authority over domain b.
+    public let flow: Expr
+    /// Frames below this bound are user memory (MAP-5).
+    public let frameBound: Expr
+    public var v: Vocabulary { kernel.v }
+
+    /// An arbitrary partition policy: `flow(a, b)` ⇔ `part(a) = part(b)` for
+    /// an uninterpreted `part`. An equivalence relation by construction, so
+    /// no reflexivity/symmetry/transitivity axioms (and no quantifiers) are
+    /// needed.
+    public init(kernel: SymbolicKernel) throws(SMTError) {
+        self.kernel = kernel
+        let v = kernel.v, ctx = v.context
+        let part = try ctx.constant("policy.partition", ctx.array(v.bv8, v.bv8))
+        let pair = try v.bound("ab", v.bv16)
+        flow = try ctx.lambda([pair], part.select(pair.extract(high: 15, low: 8)).eq(part.select(pair.extract(high: 7, low: 0))))
+        frameBound = try ctx.constant("frameBound", v.bv8)
+    }
+
+    /// A setting with a given policy and frame bound (concrete witnesses).
+    public init(kernel: SymbolicKernel, flow: Expr, frameBound: Expr) {
+        self.kernel = kernel
+        self.flow = flow
+        self.frameBound = frameBound
+    }
+
+    public func flows(_ a: Expr, _ b: Expr) throws(SMTError) -> Expr { try flow.select(a.concat(b)) }
+}
+
+/// The index sorts a ∀-bound variable ranges over.
+public enum BoundSort: Sendable {
+    case slot, node, object, factory, domain
+    func sort(_ v: Vocabulary) -> Sort {
+        switch self {
+        case .slot, .node, .object: v.bv16
+        case .factory, .domain: v.bv8
+        }
+    }
+}
+
+/// A state invariant's symbolic form: ∀ bound. body(state, bound).
+public struct SymbolicInvariant: Sendable {
+    public let id: String
+    public let title: String
+    /// A strengthening invariant (not in the catalogue) that makes the
+    /// catalogue's invariants inductive; listed in the report.
+    public let strengthening: Bool
+    public let bound: [BoundSort]
+    public let body: @Sendable (ProofSetting, SymbolicState, [Expr]) throws(SMTError) -> Expr
+
+    /// The closed formula (for hypotheses).
+    public func holds(_ p: ProofSetting, _ s: SymbolicState) throws(SMTError) -> Expr {
+        var vars: [Expr] = []
+        for b in bound { vars.append(try p.v.bound("x", b.sort(p.v))) }
+        return try p.v.context.forall(vars, body(p, s, vars))
+    }
+
+    /// Its negation with the bound variables as fresh constants (Skolemised goal).
+    public func violated(_ p: ProofSetting, _ s: SymbolicState, witnesses: [Expr]) throws(SMTError) -> Expr {
+        try body(p, s, witnesses).not()
+    }
+}
+
+/// A transition property's symbolic form over (pre, step, call).
+public struct SymbolicTransitionProperty: Sendable {
+    public let id: String
+    public let title: String
+    public let bound: [BoundSort]
+    public let body: @Sendable (ProofSetting, TransitionView, [Expr]) throws(SMTError) -> Expr
+}
+
+/// One symbolic step as a transition property sees it.
+public struct TransitionView {
+    public let pre: SymbolicState
+    public let step: SymbolicStep
+    public let call: SymbolicCall
+    public let caller: Expr
+    public var post: SymbolicState { step.state }
+    public init(pre: SymbolicState, step: SymbolicStep, call: SymbolicCall, caller: Expr) {
+        self.pre = pre
+        self.step = step
+        self.call = call
+        self.caller = caller
+    }
+}
