@@ -40,14 +40,17 @@ let package = Package(
         // The property catalogue (DESIGN §6): requirement texts and concrete checks.
         .target(name: "Properties", dependencies: ["Spec", "Scenarios", "Symbolic", "SMT"], path: "Properties"),
         .target(name: "Verifier", dependencies: ["Spec", "Scenarios", "StateExplorer", "Properties", "Symbolic", "SMT"]),
+        // Refinement harness (DESIGN §8): the only module that imports both Spec and KernelImpl.
+        .target(name: "Refinement", dependencies: ["Spec", "KernelImpl", "Scenarios", "Verifier"]),
         // Counts heap allocations for `l4spec bench` (interposes malloc in the executable only).
         .target(name: "AllocCounter"),
         .executableTarget(
             name: "l4spec",
-            dependencies: ["Verifier", "Scenarios", "Spec", "SMT", "AllocCounter", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Verifier", "Refinement", "Scenarios", "Spec", "SMT", "AllocCounter", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "SMTTests", dependencies: ["SMT"]),
         .testTarget(name: "KernelImplTests", dependencies: ["KernelImpl"]),
+        .testTarget(name: "RefinementTests", dependencies: ["Refinement", "Spec", "KernelImpl", "Scenarios", "Verifier"]),
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", "SMT", "Spec", "Scenarios", "Verifier"]),
         .testTarget(name: "StateExplorerTests", dependencies: ["StateExplorer"]),
         .testTarget(name: "PropertiesTests", dependencies: ["Properties", "Spec", "Scenarios"]),

@@ -142,6 +142,20 @@ extension KernelState {
         }
     }
 
+    /// How the C API sends an operation (kernel-api §1; l4sys `irq.h`):
+    /// `l4_irq_trigger` is a send with zero timeouts, `l4_irq_unmask` a send,
+    /// `l4_irq_receive` a call with the caller's receive timeout, every other
+    /// operation a call with never timeouts. It matters where the target does
+    /// not implement the protocol: then the invocation is plain IPC.
+    static func ipcShape(_ inv: Invocation) -> (pending: PendingIpc, send: Timeout, receive: Timeout) {
+        switch inv {
+        case .irqTrigger: (.send, .zero, .zero)
+        case .irqUnmask: (.send, .never, .never)
+        case .irqReceive(_, let timeout): (.call, .never, timeout)
+        default: (.call, .never, .never)
+        }
+    }
+
     /// kernel-api §1 step 5 — a kernel-object operation. On a thread cap a
     /// foreign protocol, and on a gate cap anything but a KOBJECT op through the
     /// server view, is IPC (a call carrying the protocol label).
@@ -156,10 +170,15 @@ extension KernelState {
         default: isKernelOp = kind == cap.ref.kind
         }
         guard isKernelOp else {
-            if cap.ref.kind == .thread || cap.ref.kind == .gate {
-                return invokeIpc(t, inv.target, Message(label: proto), pending: .call, send: .never, receive: .never, buffer: .none)
+            let shape = Self.ipcShape(inv)
+            switch cap.ref.kind {
+            case .thread, .gate:
+                return invokeIpc(t, inv.target, Message(label: proto), pending: shape.pending, send: shape.send, receive: shape.receive, buffer: .none)
+            case .task:
+                return .error(.ebadproto)           // Task::invoke writes it even without a receive phase
+            case .factory, .scheduler, .irq:
+                return shape.pending == .send ? .success : .error(.ebadproto)   // send-only: the result is dropped
             }
-            return .error(.ebadproto)
         }
         do {
             return try performKernelOp(inv, on: cap, by: t)

@@ -13,7 +13,7 @@ struct L4Spec: ParsableCommand {
         version: "0.1.0",
         groupedSubcommands: [
             CommandGroup(name: "Verify", subcommands: [Verify.self, Check.self, Prove.self]),
-            CommandGroup(name: "Traces", subcommands: [Run.self]),
+            CommandGroup(name: "Traces", subcommands: [Run.self, Refine.self, Show.self]),
             CommandGroup(name: "Other", subcommands: [List.self, Bench.self]),
         ]
     )
