@@ -42,15 +42,20 @@ let package = Package(
         .target(name: "Verifier", dependencies: ["Spec", "Scenarios", "StateExplorer", "Properties", "Symbolic", "SMT"]),
         // Refinement harness (DESIGN §8): the only module that imports both Spec and KernelImpl.
         .target(name: "Refinement", dependencies: ["Spec", "KernelImpl", "Scenarios", "Verifier"]),
+        // `l4spec verify`, the main job (issue 7): conformance, check, prove and refine in one report.
+        .target(name: "Verification", dependencies: ["Verifier", "Refinement", "Scenarios", "Properties", "StateExplorer", "SMT"]),
+        // The certification bundle (issue 7): above Verifier and Refinement, whose reports it gathers.
+        .target(name: "Evidence", dependencies: ["Verification", "Verifier", "Refinement", "Scenarios", "Spec", "Properties", "StateExplorer", "SMT"]),
         // Counts heap allocations for `l4spec bench` (interposes malloc in the executable only).
         .target(name: "AllocCounter"),
         .executableTarget(
             name: "l4spec",
-            dependencies: ["Verifier", "Refinement", "Scenarios", "Spec", "SMT", "AllocCounter", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Verifier", "Refinement", "Verification", "Evidence", "Scenarios", "Spec", "SMT", "AllocCounter", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "SMTTests", dependencies: ["SMT"]),
         .testTarget(name: "KernelImplTests", dependencies: ["KernelImpl"]),
         .testTarget(name: "RefinementTests", dependencies: ["Refinement", "Spec", "KernelImpl", "Scenarios", "Verifier"]),
+        .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "Verifier", "Scenarios", "Spec"]),
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", "SMT", "Spec", "Scenarios", "Verifier"]),
         .testTarget(name: "StateExplorerTests", dependencies: ["StateExplorer"]),
         .testTarget(name: "PropertiesTests", dependencies: ["Properties", "Spec", "Scenarios"]),
@@ -62,7 +67,7 @@ let package = Package(
             name: "ScenariosTests",
             dependencies: ["Scenarios", "Spec", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Scenarios", "Spec", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Verification", "Refinement", "Scenarios", "Spec", .product(name: "PropertyBased", package: "swift-property-based")]),
     ],
     swiftLanguageModes: [.v6]
 )

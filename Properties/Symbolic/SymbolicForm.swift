@@ -37,7 +37,7 @@ public struct ProofSetting {
 /// The index sorts a ∀-bound variable ranges over.
 public enum BoundSort: Sendable {
     case slot, node, object, factory, domain
-    func sort(_ v: Vocabulary) -> Sort {
+    public func sort(_ v: Vocabulary) -> Sort {
         switch self {
         case .slot, .node, .object: v.bv16
         case .factory, .domain: v.bv8
@@ -68,12 +68,31 @@ public struct SymbolicInvariant: Sendable {
     }
 }
 
-/// A transition property's symbolic form over (pre, step, call).
+/// A transition property's symbolic form over (pre, step, call):
+/// ∀ bound. body(bound) ∨ ∃ unless.bound. unless.body(bound, unless.bound).
 public struct SymbolicTransitionProperty: Sendable {
+    public typealias Body = @Sendable (ProofSetting, TransitionView, [Expr]) throws(SMTError) -> Expr
+    /// The existential alternative of a property such as MEM-4 ("... or some
+    /// object charged to it was freed"): its negation is a ∀ over the goal,
+    /// which the prover instantiates like a hypothesis.
+    public struct Alternative: Sendable {
+        public let bound: [BoundSort]
+        public let body: @Sendable (ProofSetting, TransitionView, _ witnesses: [Expr], _ alternative: [Expr]) throws(SMTError) -> Expr
+    }
+
     public let id: String
     public let title: String
     public let bound: [BoundSort]
-    public let body: @Sendable (ProofSetting, TransitionView, [Expr]) throws(SMTError) -> Expr
+    public let body: Body
+    public let unless: Alternative?
+
+    init(id: String, title: String, bound: [BoundSort], unless: Alternative? = nil, body: @escaping Body) {
+        self.id = id
+        self.title = title
+        self.bound = bound
+        self.unless = unless
+        self.body = body
+    }
 }
 
 /// One symbolic step as a transition property sees it.

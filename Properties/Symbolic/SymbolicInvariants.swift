@@ -11,7 +11,8 @@ public enum SymbolicInvariants {
 
     /// Added to make the catalogue's invariants inductive (Hyperkernel/Serval
     /// style): the mapping tree's ghost closure and where authority may sit.
-    public static let strengthening: [SymbolicInvariant] = [ancestorClosure, ancestorsMapped, ancestorTransitive, derivationFlows, accountFlows]
+    public static let strengthening: [SymbolicInvariant] = [ancestorClosure, ancestorsMapped, ancestorTransitive, derivationFlows, accountFlows,
+                                                            slotValues, pageValues, lifeValues, freeTasksEmpty]
 
     static func slotTask(_ p: Expr) throws(SMTError) -> Expr { try p.extract(high: 15, low: 8) }
     static func slotRef(_ s: SymbolicState, _ p: Expr) throws(SMTError) -> Expr { try s.slotKind.select(p).concat(s.slotObject.select(p)) }
@@ -135,6 +136,33 @@ public enum SymbolicInvariants {
         let k = p.kernel
         let allowed = try p.flows(ownerOfTask(k, s, slotTask(x[0])), ownerOfTask(k, s, slotTask(x[1])))
         return try k.isAncestor(s, x[0], of: x[1]).implies(allowed)
+    }
+
+    static func within(_ e: Expr, _ bits: UInt8, _ v: Vocabulary) throws(SMTError) -> Expr { try e.bvand(v.b8(~bits)).eq(v.b8(0)) }
+
+    static let slotValues = SymbolicInvariant(
+        id: "AUX-SLOT-WF", title: "slot rights lie within RWSD and flags within counted|server, as Spec's", strengthening: true, bound: [.slot]
+    ) { (p, s, x) throws(SMTError) in
+        try within(s.slotRights.select(x[0]), 0xF, p.v).and(within(s.slotFlags.select(x[0]), 0x3, p.v))
+    }
+
+    static let pageValues = SymbolicInvariant(
+        id: "AUX-PAGE-WF", title: "page rights lie within RWX, as Spec's", strengthening: true, bound: [.node]
+    ) { (p, s, x) throws(SMTError) in
+        try within(s.pageRights.select(x[0]), 0x7, p.v)
+    }
+
+    static let lifeValues = SymbolicInvariant(
+        id: "AUX-LIFE", title: "an object is free, live or a zombie", strengthening: true, bound: [.object]
+    ) { (p, s, x) throws(SMTError) in
+        try s.life.select(x[0]).ule(p.v.b8(LifeValue.zombie))
+    }
+
+    static let freeTasksEmpty = SymbolicInvariant(
+        id: "AUX-FREE", title: "a free task entry holds no capability (a task created there starts empty)", strengthening: true, bound: [.slot]
+    ) { (p, s, x) throws(SMTError) in
+        let v = p.v, task = try p.kernel.ref(Kind.task, slotTask(x[0]))
+        return try s.life.select(task).eq(v.b8(LifeValue.free)).implies(s.slotKind.select(x[0]).eq(v.b8(0)))
     }
 
     static let accountFlows = SymbolicInvariant(

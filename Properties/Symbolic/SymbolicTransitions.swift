@@ -48,8 +48,11 @@ public enum SymbolicTransitions {
                 grantEmpties = try m.grant.and(inserted).implies(post.slotKind.select(src).eq(v.b8(0)))
             } else {
                 let src = try k.at(st, m.index), dst = try k.at(dt, m.sndBase)
+                // Within the mask too (with what the destination already had: rule 1 of §4.6 only adds).
+                let allowed = try k.isMapped(pre, n).ite(m.mask.bvor(pre.pageRights.select(n)), m.mask)
                 pageFromSource = try n.eq(dst).and(post.pageFrame.select(n).eq(pre.pageFrame.select(src)),
-                                                   within(post.pageRights.select(n), pre.pageRights.select(src), v))
+                                                   within(post.pageRights.select(n), pre.pageRights.select(src), v),
+                                                   within(post.pageRights.select(n), allowed, v))
             }
         case .create(let c):
             let created = try k.at(pre.threadTask.select(t.caller), c.slot)
@@ -89,25 +92,39 @@ public enum SymbolicTransitions {
     }
 
     static let mem4 = SymbolicTransitionProperty(
-        id: "MEM-4", title: "an account's use changes only by a create on it or by freeing an object charged to it", bound: [.factory]
+        id: "MEM-4", title: "an account's use changes only by a create on it or by freeing an object charged to it", bound: [.factory],
+        unless: .init(bound: [.object]) { (p, t, x, y) throws(SMTError) in
+            let v = p.v, r = y[0]
+            return try t.pre.life.select(r).ne(v.b8(LifeValue.free)).and(t.post.life.select(r).eq(v.b8(LifeValue.free)),
+                                                                         t.pre.quota.select(r).eq(x[0]))
+        }
     ) { (p, t, x) throws(SMTError) in
         let k = p.kernel, v = p.v, f = x[0], fref = try k.ref(Kind.factory, f)
         let changed = try t.pre.used.select(f).ne(t.post.used.select(f)).and(t.pre.life.select(fref).ne(v.b8(LifeValue.free)),
                                                                             t.post.life.select(fref).ne(v.b8(LifeValue.free)))
         var created = try v.truth(false)
         if case .create(let c) = t.call { created = try targetObject(p, t, c.factory).eq(f) }
-        let r = try v.bound("r", v.bv16)
-        let freedHere = try t.pre.life.select(r).ne(v.b8(LifeValue.free)).and(t.post.life.select(r).eq(v.b8(LifeValue.free)),
-                                                                              t.pre.quota.select(r).eq(f))
-        return try changed.implies(created.or(v.context.exists([r], freedHere)))
+        return try changed.implies(created)
     }
 
+    /// Pointwise, so that its negation names the entry that changed (an
+    /// equality of whole λ-built arrays is outside what Z3 decides).
     static let mem5 = SymbolicTransitionProperty(
-        id: "MEM-5", title: "a create that fails with an L4 error changes nothing", bound: []
-    ) { (p, t, _) throws(SMTError) in
-        let v = p.v
+        id: "MEM-5", title: "a create that fails with an L4 error changes nothing", bound: [.slot, .node, .node, .object, .factory]
+    ) { (p, t, x) throws(SMTError) in
+        let v = p.v, pre = t.pre, post = t.post
         guard case .create = t.call else { return try v.truth(true) }
-        return try t.step.outcome.kind.eq(v.b8(3)).implies(t.post.equals(t.pre, v))
+        let q = x[0], n = x[1], a = x[2], r = x[3], i = x[4]
+        func same(_ field: KeyPath<SymbolicState, Expr>, _ at: Expr) throws(SMTError) -> Expr {
+            try pre[keyPath: field].select(at).eq(post[keyPath: field].select(at))
+        }
+        let unchanged = try v.context.and([
+            try sameSlot(pre, post, q), try samePage(pre, post, n), try same(\.ancestor, a.concat(n)),
+            try same(\.life, r), try same(\.counted, r), try same(\.quota, r), try same(\.owner, r),
+            try same(\.limit, i), try same(\.used, i), try same(\.unlimited, i),
+            try same(\.threadTask, i), try same(\.gateThread, i), try same(\.gateWaitHead, i),
+        ])
+        return try t.step.outcome.kind.eq(v.b8(3)).implies(unchanged)
     }
 
     /// The items a domain owns: slots and pages of its tasks, headers of its

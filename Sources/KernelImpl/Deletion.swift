@@ -32,7 +32,7 @@ extension Kernel {
         case .irq: irqs[id.index] = IrqObject()
         case .factory, .scheduler: return
         }
-        refund(account, cost(id.kind))
+        if !injected(.quotaNotRefunded) { refund(account, cost(id.kind)) }
     }
 
     // MARK: - Tasks (kernel-api §3.1 task deletion)

@@ -44,7 +44,7 @@ extension Kernel {
             guard !overflow else { throw .l4(.enomem) }
             amount = sum
         }
-        guard let index = freeEntry(what.kind), charge(f, amount) else { throw .l4(.enomem) }
+        guard let index = freeEntry(what.kind), charge(f, amount), !injected(.factoryChargedTwice) || charge(f, amount) else { throw .l4(.enomem) }
         let id = ObjectID(what.kind, index)
         construct(id, account: f)
         switch what {

@@ -60,12 +60,12 @@ extension Kernel {
     mutating func mapPage(from st: Int, _ sp: UInt64, to dt: Int, _ dp: UInt64, mask: UInt8, grant: Bool) -> UnitResult {
         guard let sn = mdb.node(task: st, page: sp) else { return .hole }
         let src = mdb.nodes[sn]
-        let rights = src.rights & mask & Rights.memAll
+        let rights = src.rights & (injected(.mapIgnoresRightsMask) ? Rights.memAll : mask) & Rights.memAll
         guard rights != 0, mdb.pteIndex(dt, dp) != nil else { return .done }
         if let dn = mdb.node(task: dt, page: dp) {
             // Rule 1: re-map from the direct parent only ever adds rights.
             if !grant && mdb.nodes[dn].parent == sn && mdb.nodes[dn].frame == src.frame {
-                mdb.nodes[dn].rights |= rights
+                if injected(.overmapReplacesRights) { mdb.nodes[dn].rights = rights } else { mdb.nodes[dn].rights |= rights }
                 return .done
             }
             // Rule 2: the destination is the source or its ancestor: unmapped, nothing mapped.
@@ -102,7 +102,7 @@ extension Kernel {
         guard tasks[dt].header.life == .live, caps[sn].object == object else { return .done }
         let now = caps[sn]
         insertCap(dn, object: object, rights: rights, counted: now.counted && !weak, server: now.server && server)
-        if grant {
+        if grant && !injected(.grantKeepsSource) {
             // §4.7 move: the source slot goes; a counted→weak grant may drop the count to 0.
             unlinkCap(sn)
             if now.counted { releaseCounted(object) }

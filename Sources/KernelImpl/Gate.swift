@@ -21,7 +21,7 @@ extension Kernel {
             // A receive-only invocation is a closed wait on the bound thread.
             return receivePhase(t, from: .thread(r), timeout: receive)
         }
-        threads[t].ipc.sendLabel = gates[g].label | UInt64(threads[t].ipc.rights)
+        if !injected(.gateLabelNotDelivered) { threads[t].ipc.sendLabel = gates[g].label | UInt64(threads[t].ipc.rights) }
         return sendPhase(t, to: r, timeout: send)
     }
 

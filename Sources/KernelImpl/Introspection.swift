@@ -61,18 +61,11 @@ extension Kernel {
     public var clockMicros: UInt64 { clock }
 
     public func threadView(_ i: Int) -> ThreadView? {
-        guard threads.indices.contains(i) else { return nil }
+        guard let core = threadCore(i) else { return nil }
         let x = threads[i]
         return ThreadView(
-            index: i, life: x.header.life, state: Self.view(x.state), dying: x.dying, task: x.task,
-            pager: x.pager == Tcb.noHandler ? nil : x.pager, excHandler: x.excHandler == Tcb.noHandler ? nil : x.excHandler,
-            priority: x.prio, cpu: x.cpu, replyTo: x.reply?.caller, replyRights: x.reply?.rights ?? 0,
-            senders: members(of: .thread(i)).map(Self.view), pending: Self.view(x.ipc.op),
-            registers: x.regs, utcb: x.utcb, ip: x.ip, sp: x.sp,
-            fault: x.fault.map { FaultView(address: $0.address, write: $0.write) },
-            retry: x.retry.map { FaultView(address: $0.address, write: $0.write) },
-            deadline: x.deadline, account: x.header.account, countedCaps: x.header.counted, pins: x.pins,
-            lastOutcome: x.lastOutcome)
+            index: i, core: core, senders: members(of: .thread(i)).map(Self.view), pending: Self.view(x.ipc.op),
+            registers: x.regs, utcb: x.utcb, ip: x.ip, sp: x.sp, deadline: x.deadline, pins: x.pins)
     }
 
     public func taskView(_ i: Int) -> TaskView? {
@@ -110,14 +103,24 @@ extension Kernel {
     // MARK: - Scheduling
 
     public func readyQueue(cpu: Int) -> ReadyQueueView {
-        let levels = runQueues.indices.contains(cpu)
-            ? stride(from: 255, through: 0, by: -1).filter { runQueues[cpu].bitmap[$0 / 64] & (1 << UInt64($0 % 64)) != 0 }
-            : []
+        var levels: [Int] = []
+        markedLevels(cpu) { p in
+            levels.append(p)
+            return true
+        }
         return ReadyQueueView(cpu: cpu, order: readyOrder(cpu), listed: listedOrder(cpu), levels: levels)
     }
 
     /// The thread that runs on `cpu` (the first ready entry of the highest level).
-    public func currentThread(cpu: Int) -> Int? { readyOrder(cpu).first }
+    public func currentThread(cpu: Int) -> Int? {
+        var current: Int?
+        walkListed(cpu) { t in
+            guard threads[t].state == .ready else { return true }
+            current = t
+            return false
+        }
+        return current
+    }
 
     // MARK: - Conversions
 

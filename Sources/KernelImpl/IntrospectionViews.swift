@@ -58,20 +58,12 @@ public enum PendingView: Hashable, Sendable {
     case none, send, call, sendAndWait, receive, pageFault
 }
 
+/// A thread as a whole: its scheduling and IPC state (`core`, whose fields
+/// read as `view.<field>` too), queue, registers and UTCB.
+@dynamicMemberLookup
 public struct ThreadView: Hashable, Sendable {
     public var index: Int
-    public var life: Lifetime
-    public var state: ThreadStateView
-    public var dying: Bool
-    public var task: Int?
-    /// Pager / exception-handler capability index, nil = never set.
-    public var pager: UInt64?
-    public var excHandler: UInt64?
-    public var priority: Int
-    public var cpu: Int?
-    /// Implicit reply slot: the caller and the W/S rights it called with.
-    public var replyTo: Int?
-    public var replyRights: UInt8
+    public var core: ThreadCoreView
     /// Senders queued at this thread, in order.
     public var senders: [SenderView]
     public var pending: PendingView
@@ -80,18 +72,12 @@ public struct ThreadView: Hashable, Sendable {
     public var utcb: Utcb
     public var ip: UInt64
     public var sp: UInt64
-    /// The page fault in progress (address, write), if any.
-    public var fault: FaultView?
-    /// A handled fault whose access re-runs when the thread next runs.
-    public var retry: FaultView?
     /// Kernel-clock deadline of the current wait, nil = never.
     public var deadline: UInt64?
-    public var account: Int?
-    public var countedCaps: Int
     /// Kernel references holding a zombie TCB (bound gates/Irqs, closed waiters).
     public var pins: Int
-    /// Harness bookkeeping: what the last completed kernel entry returned.
-    public var lastOutcome: KernelOutcome?
+
+    public subscript<T>(dynamicMember field: KeyPath<ThreadCoreView, T>) -> T { core[keyPath: field] }
 }
 
 public struct FaultView: Hashable, Sendable {

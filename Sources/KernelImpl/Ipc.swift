@@ -58,7 +58,9 @@ extension Kernel {
 
     func timeoutPair(_ t: Int) -> (send: L4Timeout, receive: L4Timeout) { L4Timeout.pair(threads[t].ipc.timeouts) }
 
-    func deadline(_ t: Int, _ timeout: L4Timeout) -> Deadline { timeout.deadline(now: clock, utcb: threads[t].utcb) }
+    func deadline(_ t: Int, _ timeout: L4Timeout) -> Deadline {
+        timeout.deadline(now: clock, utcb: threads[t].utcb, zeroMeansNever: injected(.zeroTimeoutNever))
+    }
 
     // MARK: - Partner checks (kernel-api §6.2 step 2)
 

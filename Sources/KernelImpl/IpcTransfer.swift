@@ -19,7 +19,8 @@ extension Kernel {
     mutating func transfer(from s: Int, to r: Int) -> IpcErrorCode? {
         let ipc = threads[s].ipc
         let tag = MsgTag(raw: ipc.sendTag)
-        for i in 0..<min(tag.words, Utcb.messageRegisters) { threads[r].utcb[mr: i] = threads[s].utcb[mr: i] }
+        let words = injected(.lastWordDropped) ? max(0, tag.words - 1) : tag.words
+        for i in 0..<min(words, Utcb.messageRegisters) { threads[r].utcb[mr: i] = threads[s].utcb[mr: i] }
         let error = tag.items > 0 ? transferItems(from: s, to: r, tag: tag, rights: ipc.rights) : nil
         let delivered = (tag.raw & ~MsgTag.error) | (error != nil ? MsgTag.error : 0)
         setReceived(r, tag: delivered, label: ipc.sendLabel)
@@ -58,7 +59,7 @@ extension Kernel {
             guard let dst = buffer.task, tasks[dst].header.life == .live else { return .semsgcut }  // (vii)
             threads[r].utcb[mr: pos] = (w0 & ~0x0FF6) | (w1 & 0x0FF0)
             // §4.5: S of a sent cap is masked by the S of the capability addressing the receiver.
-            if fp.kind == .object && rights & Rights.s == 0 { fp = Fpage(raw: fp.raw & ~UInt64(Rights.s)) }
+            if fp.kind == .object && rights & Rights.s == 0 && !injected(.sendRightNotMasked) { fp = Fpage(raw: fp.raw & ~UInt64(Rights.s)) }
             if !(buffer.localId && transferLocalId(from: s, to: r, fp, at: pos)) {
                 switch mapFlexpage(from: threads[s].task, fp, to: dst, window: buffer.window, control: w0) {
                 case .mapped: break

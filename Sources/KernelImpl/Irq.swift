@@ -89,7 +89,7 @@ extension Kernel {
                 return .noReply
             }
             guard req.mr(0) == 4 else { return .fail(.enosys) }
-            if irqs[i].delivery == .idle { irqs[i].masked = false }
+            if irqs[i].delivery == .idle && !injected(.irqUnmaskIgnored) { irqs[i].masked = false }
             return .noReply
         case Proto.irqSender:
             guard req.words > 0, req.mr(0) == 1 else { return .fail(req.words == 0 ? .emsgtooshort : .enosys) }

@@ -26,6 +26,7 @@ public struct Kernel: Sendable {
         factories = Array(repeating: FactoryObject(), count: config.maxFactories)
         caps = Array(repeating: CapSlot(), count: config.maxTasks * config.capSlots)
         mdb = MappingDatabase(tasks: config.maxTasks, pages: config.pages, nodes: config.mappingNodes)
+        mdb.faults = config.faults
         runQueues = Array(repeating: RunQueue(), count: config.cpus)
     }
 

@@ -20,6 +20,8 @@ public struct KernelConfig: Hashable, Sendable {
     public var objectSizes: ObjectSizes
     /// Kernel clock advance per timer tick, in µs.
     public var tickMicros: UInt64
+    /// Seeded faults for harness-strength tests only (`FaultInjection.swift`); empty by default.
+    @_spi(FaultInjection) public var faults = FaultSet()
 
     public init(cpus: Int = 2, maxTasks: Int = 16, maxThreads: Int = 32, maxGates: Int = 32, maxIrqs: Int = 16,
                 maxFactories: Int = 8, capSlots: Int = 256, pages: Int = 256, mappingNodes: Int = 4096,

@@ -25,6 +25,8 @@ struct MappingDatabase: Sendable {
     /// Per task and page: the node mapping it.
     var pageTable: [Int?]
     let pagesPerTask: Int
+    /// Seeded faults of revocation (`FaultInjection.swift`); empty in production.
+    var faults = FaultSet()
 
     init(tasks: Int, pages: Int, nodes count: Int) {
         pagesPerTask = pages
@@ -102,7 +104,7 @@ struct MappingDatabase: Sendable {
     /// Removes every descendant of `n`, and `n` itself with `includingSelf`.
     /// Mappings are never split.
     mutating func revoke(_ n: Int, includingSelf: Bool) {
-        let victims = descendants(of: n)
+        let victims = faults.contains(.revokeForgetsGrandchildren) ? children(of: n) : descendants(of: n)
         nodes[n].firstChild = nil
         for v in victims { release(v) }
         if includingSelf {
@@ -113,7 +115,9 @@ struct MappingDatabase: Sendable {
 
     /// Rights downgrade (W/X only): the tree stays (§5.1).
     mutating func downgrade(_ n: Int, removing rights: UInt8, includingSelf: Bool) {
-        for v in descendants(of: n) { nodes[v].rights &= ~rights }
+        if !faults.contains(.downgradeSkipsDescendants) {
+            for v in descendants(of: n) { nodes[v].rights &= ~rights }
+        }
         if includingSelf { nodes[n].rights &= ~rights }
     }
 

@@ -64,7 +64,7 @@ extension Kernel {
         var rq = runQueues[link.cpu]
         if let p = link.prev { threads[p].readyLink.next = link.next } else { rq.heads[link.prio] = link.next }
         if let n = link.next { threads[n].readyLink.prev = link.prev } else { rq.tails[link.prio] = link.prev }
-        rq.mark(link.prio, nonEmpty: rq.heads[link.prio] != nil)
+        if rq.heads[link.prio] != nil || !injected(.readyBitmapNotCleared) { rq.mark(link.prio, nonEmpty: rq.heads[link.prio] != nil) }
         runQueues[link.cpu] = rq
         threads[t].readyLink = ReadyLink()
     }
@@ -85,21 +85,52 @@ extension Kernel {
     /// The ready threads of `cpu` in scheduling order (stale entries skipped);
     /// the first one is the running thread.
     func readyOrder(_ cpu: Int) -> [Int] {
-        listedOrder(cpu).filter { threads[$0].state == .ready }
+        var out: [Int] = []
+        walkListed(cpu) { t in
+            if threads[t].state == .ready { out.append(t) }
+            return true
+        }
+        return out
     }
 
     /// Every linked entry of `cpu`, stale ones included, highest level first.
     func listedOrder(_ cpu: Int) -> [Int] {
-        guard runQueues.indices.contains(cpu) else { return [] }
         var out: [Int] = []
-        for p in stride(from: 255, through: 0, by: -1) {
-            var cur = runQueues[cpu].heads[p]
-            while let t = cur, out.count <= threads.count {
-                out.append(t)
-                cur = threads[t].readyLink.next
-            }
+        walkListed(cpu) { t in
+            out.append(t)
+            return true
         }
         return out
+    }
+
+    /// The levels of `cpu` whose bitmap bit is set, highest first — the
+    /// levels the scheduler looks at (a level with a clear bit is invisible to it).
+    func markedLevels(_ cpu: Int, _ body: (Int) -> Bool) {
+        guard runQueues.indices.contains(cpu) else { return }
+        for w in stride(from: 3, through: 0, by: -1) {
+            var bits = runQueues[cpu].bitmap[w]
+            while bits != 0 {
+                let b = 63 - bits.leadingZeroBitCount
+                bits &= ~(UInt64(1) << UInt64(b))
+                guard body(w * 64 + b) else { return }
+            }
+        }
+    }
+
+    /// Calls `body` on the linked entries of `cpu` in scheduling order (the
+    /// marked levels, highest first, each front to back) until it returns
+    /// false; bounded by the thread table.
+    func walkListed(_ cpu: Int, _ body: (Int) -> Bool) {
+        var n = 0
+        markedLevels(cpu) { p in
+            var cur = runQueues[cpu].heads[p]
+            while let t = cur, n <= threads.count {
+                n += 1
+                guard body(t) else { return false }
+                cur = threads[t].readyLink.next
+            }
+            return true
+        }
     }
 
     /// kernel-api §9 preemption rule — a woken thread goes to the front of its
@@ -108,6 +139,6 @@ extension Kernel {
     mutating func wake(_ t: Int) {
         setState(t, .ready)
         threads[t].deadline = nil
-        readyEnqueue(t, front: true)
+        readyEnqueue(t, front: !injected(.wakeAtBack))
     }
 }

@@ -62,8 +62,9 @@ extension Kernel {
         guard req.items > k, pos + 1 < Utcb.messageRegisters, req.mr(pos) != 0 else { throw .l4(.einval) }
         let fp = Fpage(raw: req.mr(pos + 1))
         guard fp.kind == .object else { throw .ipc(.semsgcut) }
-        guard let task = threads[t].task, tasks[task].header.life == .live,
-              let c = cap(task, fp.unitBase), let object = c.object, object.kind == kind else { throw .l4(.einval) }
+        guard let task = threads[t].task, tasks[task].header.life == .live else { throw .l4(.einval) }
+        guard let c = cap(task, fp.unitBase), let object = c.object else { throw .l4(injected(.emptySlotEnoent) ? .enoent : .einval) }
+        guard object.kind == kind else { throw .l4(.einval) }
         return (object, c.rights)
     }
 

@@ -67,7 +67,8 @@ extension Kernel {
         let p = queuePriority(s)
         var list = queue(q)
         var after = list.tail
-        while let a = after, queuePriority(a) < p { after = link(a).prev }
+        let lifo = injected(.senderQueueLifo)   // seeded fault: also in front of equal priorities
+        while let a = after, queuePriority(a) < p || (lifo && queuePriority(a) == p) { after = link(a).prev }
         let before = after.map { link($0).next } ?? list.head
         setLink(s, QueueLink(prev: after, next: before))
         if let a = after { var l = link(a); l.next = s; setLink(a, l) } else { list.head = s }

@@ -90,7 +90,8 @@ extension Kernel {
             return .ipcError(.noReplyCap)
         }
         let target: Invoked
-        if Kernel.isSpecial(dest) {
+        let special = injected(.selfSelectorWrongBit) ? dest & Abi.replyCapBit != 0 : Kernel.isSpecial(dest)
+        if special {
             target = Invoked(object: ObjectID(.thread, t), rights: Rights.w | Rights.s, server: false)
         } else if let c = resolve(t, index: dest >> Abi.capShift) {
             target = c
@@ -110,7 +111,7 @@ extension Kernel {
     private mutating func replyInvocation(_ t: Int, flags: UInt64, explicit: Bool) -> KernelOutcome {
         stage(t, flags: flags, rights: 0)
         guard !explicit, let slot = threads[t].reply else { return .ipcError(.enotExistent) }
-        threads[t].reply = nil
+        if !injected(.replyCapReusable) { threads[t].reply = nil }
         return replyPhase(t, to: slot)
     }
 

@@ -28,7 +28,7 @@ extension Kernel {
     /// item = source task. Receive window = the whole destination space; S of
     /// object caps survives only if both task caps carry S (§4.5).
     private mutating func map(_ t: Int, into k: Int, rights: UInt8, _ req: Request) throws(RpcError) -> RpcReply {
-        guard rights & Rights.w != 0 else { throw .l4(.eperm) }
+        guard rights & Rights.w != 0 || injected(.mapWithoutWriteRight) else { throw .l4(.eperm) }
         guard req.words >= 3 else { throw .l4(.einval) }
         let (src, srcRights) = try objectArgument(t, req, kind: .task)
         guard tasks[k].header.life == .live, tasks[src.index].header.life == .live else { throw .l4(.einval) }
@@ -97,7 +97,10 @@ extension Kernel {
         let size = UInt64(1) << UInt64(order)
         let base = fp.unitBase & ~(size - 1)
         guard base < b else { return 0..<0 }
-        return base..<(size >= b - base ? b : base + size)
+        let end = size >= b - base ? b : base + size
+        // Seeded fault: a closed range for object spaces, one slot past the end.
+        if fp.kind == .object && injected(.slotRangeOffByOne) { return base..<min(end + 1, b) }
+        return base..<end
     }
 
     // MARK: - cap_info (op 2)

@@ -12,14 +12,15 @@ struct L4Timeout: Equatable {
     }
 
     /// When a wait with this timeout ends, seen at clock `now`.
-    func deadline(now: UInt64, utcb: Utcb) -> Deadline {
+    /// `zeroMeansNever` is the seeded fault `zeroTimeoutNever` (`FaultInjection.swift`).
+    func deadline(now: UInt64, utcb: Utcb, zeroMeansNever: Bool = false) -> Deadline {
         if raw == 0 { return .never }
         if raw & 0x8000 != 0 {
             let at = utcb[br: Int(raw & 0x3F)]
             return at > now ? .at(at) : .expired
         }
         let mantissa = UInt64(raw & 0x3FF), exponent = UInt64((raw >> 10) & 0x1F)
-        guard mantissa != 0 else { return .expired }
+        guard mantissa != 0 else { return zeroMeansNever ? .never : .expired }
         let (end, overflow) = now.addingReportingOverflow(mantissa << exponent)
         return overflow ? .never : .at(end)
     }

@@ -1,3 +1,4 @@
+import KernelImpl
 import Spec
 
 /// The comparable view of a kernel state (DESIGN §8): what both descriptions
@@ -54,8 +55,10 @@ public struct AbsTask: Equatable, Sendable {
     public var life: AbsLife
     public var quota: ObjectRef?
     public var counted: Int
-    public var slots: [AbsSlot?]
-    public var pages: [AbsPage?]
+    /// Slots `0..<slot bound`, pages `0..<page bound` (inline: the bounds are
+    /// at most `Capacity.slotsPerTask` and `Capacity.pagesPerTask`).
+    public var slots: InlineList<8, AbsSlot?>
+    public var pages: InlineList<4, AbsPage?>
 }
 
 /// Thread states that matter (kernel-api §3.2), partners as spec objects.
@@ -81,10 +84,10 @@ public struct AbsThread: Equatable, Sendable {
     public var replyTo: ObjectRef?
     public var replyRights: UInt8
     /// Senders queued at the thread (threads and Irqs), in order (§6.2).
-    public var senders: [ObjectRef]
+    public var senders: RefList
     /// The result of the thread's last completed system call, without the
-    /// value (the spec records only the kind of result), by name.
-    public var result: String?
+    /// value (the spec records only the kind of result).
+    public var result: AbsResult?
     /// A handled page fault whose access re-runs when the thread next runs
     /// (kernel-api §6.6): the page and whether it was a write.
     public var retry: AbsAccess?
@@ -92,12 +95,26 @@ public struct AbsThread: Equatable, Sendable {
     public var counted: Int
 }
 
+/// A thread's last result: a spec outcome, or an implementation result the
+/// spec has no name for (which never equals a spec result).
+public enum AbsResult: Equatable, Sendable, CustomStringConvertible {
+    case outcome(Outcome)
+    case foreign(KernelOutcome)
+
+    public var description: String {
+        switch self {
+        case .outcome(let o): o.description
+        case .foreign(let o): Vocabulary.describe(o)
+        }
+    }
+}
+
 public struct AbsGate: Equatable, Sendable {
     public var life: AbsLife
     public var thread: ObjectRef?
     public var label: UInt64
     /// Threads blocked on the unbound gate, in order (§3.3).
-    public var waiters: [ObjectRef]
+    public var waiters: RefList
     public var quota: ObjectRef?
     public var counted: Int
 }

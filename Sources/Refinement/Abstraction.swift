@@ -26,20 +26,40 @@ import Spec
 ///   IPC's kind and staging registers (the spec keeps `send` staged during
 ///   the wait of a `reply_and_wait`), IP/SP. Their effects (when a zombie is
 ///   freed, what a woken thread does) show up in the compared fields.
+/// * **Ready lists** are read through the priority bitmap, as the scheduler
+///   reads them: a level whose bit is clear is invisible to both.
 /// * **Result values**: the spec records only the kind of a thread's last
 ///   result (`ResultCode`), so the value of `ok` is dropped from `result`;
 ///   the acting thread's value is compared per step.
 public enum Abstraction {
     public static func make(_ k: Kernel, _ corr: Correspondence, cpus: Int) -> AbstractState {
         var v = AbstractState(cpus: cpus)
-        let a = Reader(kernel: k, corr: corr)
-        for i in k.objects(.task) { if let j = a.index(.task, i, &v.unmatched) { v.tasks[j] = a.task(i) } }
-        for i in k.objects(.thread) { if let j = a.index(.thread, i, &v.unmatched) { v.threads[j] = a.thread(i) } }
-        for i in k.objects(.gate) { if let j = a.index(.gate, i, &v.unmatched) { v.gates[j] = a.gate(i) } }
-        for i in k.objects(.irq) { if let j = a.index(.irq, i, &v.unmatched) { v.irqs[j] = a.irq(i) } }
-        for i in k.objects(.factory) { if let j = a.index(.factory, i, &v.unmatched) { v.factories[j] = a.factory(i) } }
-        for c in 0..<cpus { v.ready[c] = k.readyQueue(cpu: c).order.map { a.ref(.thread, $0) } }
+        fill(&v, k, corr)
         return v
+    }
+
+    static let tables: [ImplKind] = [.task, .thread, .gate, .irq, .factory]
+
+    /// Rewrites `v` with the abstraction of `k`, reusing its arrays: the
+    /// per-step path (`bench refine`), the same result as `make`.
+    static func fill(_ v: inout AbstractState, _ k: Kernel, _ corr: Correspondence) {
+        let a = Reader(kernel: k, corr: corr)
+        // Closures, not method references: those would copy the reader (and the kernel in it).
+        for j in v.tasks.indices { v.tasks[j] = a.counterpart(.task(TaskID(j))).flatMap { a.task($0) } }
+        for j in v.threads.indices { v.threads[j] = a.counterpart(.thread(ThreadID(j))).flatMap { a.thread($0) } }
+        for j in v.gates.indices { v.gates[j] = a.counterpart(.gate(GateID(j))).flatMap { a.gate($0) } }
+        for j in v.irqs.indices { v.irqs[j] = a.counterpart(.irq(IrqID(j))).flatMap { a.irq($0) } }
+        for j in v.factories.indices { v.factories[j] = a.counterpart(.factory(FactoryID(j))).flatMap { a.factory($0) } }
+        v.unmatched.removeAll()
+        for kind in tables {
+            for i in 0..<k.capacity(of: kind) where k.lifetime(of: ObjectID(kind, i)) != .free && corr.spec(kind, i) == nil {
+                v.unmatched.append("\(kind)#\(i) (implementation index)")
+            }
+        }
+        for c in v.ready.indices {
+            v.ready[c].removeAll(keepingCapacity: true)
+            k.forEachReadyThread(cpu: c) { v.ready[c].append(a.ref(.thread, $0)) }
+        }
     }
 }
 
@@ -47,25 +67,13 @@ public enum Abstraction {
 private struct Reader {
     let kernel: Kernel
     let corr: Correspondence
-    /// Mapping-database node → the (task, page) it maps, in spec task indices.
-    let nodes: [Int: AbsNode]
 
-    init(kernel: Kernel, corr: Correspondence) {
-        self.kernel = kernel
-        self.corr = corr
-        var nodes: [Int: AbsNode] = [:]
-        for m in kernel.mappings() {
-            let task = corr.spec(.task, m.task).map { Int($0.index) } ?? -1 - m.task
-            nodes[m.node] = AbsNode(task: task, page: m.page)
-        }
-        self.nodes = nodes
-    }
-
-    /// The spec index of implementation object `i`, or nil after noting it as unmatched.
-    func index(_ kind: ImplKind, _ i: Int, _ unmatched: inout [String]) -> Int? {
-        if let r = corr.spec(kind, i), Int(r.index) < Vocabulary.specKind(kind).capacity { return Int(r.index) }
-        unmatched.append("\(kind)#\(i) (implementation index)")
-        return nil
+    /// The implementation index standing for spec object `r`, nil when there
+    /// is none or its entry is free (an object without counterpart is
+    /// reported in `unmatched`).
+    func counterpart(_ r: ObjectRef) -> Int? {
+        guard let id = corr.impl(r), kernel.lifetime(of: id) != .free else { return nil }
+        return id.index
     }
 
     /// A spec reference for an implementation object; one without a
@@ -80,30 +88,39 @@ private struct Reader {
 
     func ref(_ id: ObjectID) -> ObjectRef { ref(id.kind, id.index) }
 
+    /// A mapping-database node named by the (task, page) it maps, in spec
+    /// task indices; a node not in use by its number (task -1).
+    func node(_ n: Int) -> AbsNode {
+        guard let m = kernel.mapping(node: n) else { return AbsNode(task: -1, page: n) }
+        return AbsNode(task: corr.spec(.task, m.task).map { Int($0.index) } ?? -1 - m.task, page: m.page)
+    }
+
     func task(_ i: Int) -> AbsTask? {
         guard let t = kernel.taskView(i) else { return nil }
-        let slots = (0..<kernel.config.capSlots).map { s -> AbsSlot? in
-            kernel.capView(task: i, slot: s).map { AbsSlot(object: ref($0.object), rights: $0.rights, counted: $0.counted, server: $0.server) }
+        var x = AbsTask(life: life(t.life), quota: optional(.factory, t.account), counted: t.countedCaps,
+                        slots: InlineList(filler: nil), pages: InlineList(filler: nil))
+        for s in 0..<kernel.config.capSlots {
+            x.slots.append(kernel.capView(task: i, slot: s).map { AbsSlot(object: ref($0.object), rights: $0.rights, counted: $0.counted, server: $0.server) })
         }
-        let pages = (0..<kernel.config.pages).map { p -> AbsPage? in
-            kernel.mapping(task: i, page: p).map { m in
-                AbsPage(frame: m.frame, rights: m.rights, parent: m.parent.map { nodes[$0] ?? AbsNode(task: -1, page: $0) })
-            }
+        for p in 0..<kernel.config.pages {
+            x.pages.append(kernel.mapping(task: i, page: p).map { m in AbsPage(frame: m.frame, rights: m.rights, parent: m.parent.map { node($0) }) })
         }
-        return AbsTask(life: life(t.life), quota: optional(.factory, t.account), counted: t.countedCaps, slots: slots, pages: pages)
+        return x
     }
 
     func thread(_ i: Int) -> AbsThread? {
-        guard let t = kernel.threadView(i) else { return nil }
-        let result: String? = t.lastOutcome.map { o in
-            if case .ok = o { return Outcome.success.description }
-            return Vocabulary.describe(o)
+        guard let t = kernel.threadCore(i) else { return nil }
+        var senders = RefList()
+        kernel.forEachSender(of: i) { senders.append(sender($0)) }
+        let result: AbsResult? = t.lastOutcome.map { o in
+            if case .ok = o { return .outcome(.success) }
+            return Vocabulary.outcome(o).map(AbsResult.outcome) ?? .foreign(o)
         }
         return AbsThread(life: life(t.life), state: state(t.state), dying: t.dying, task: optional(.task, t.task), pager: t.pager,
-                         excHandler: t.excHandler, prio: t.priority, cpu: t.cpu, replyTo: optional(.thread, t.replyTo),
-                         replyRights: t.replyRights, senders: t.senders.map(sender), result: result,
-                         retry: t.retry.map { AbsAccess(page: Int(truncatingIfNeeded: $0.address >> 12), write: $0.write) },
-                         quota: optional(.factory, t.account), counted: t.countedCaps)
+                        excHandler: t.excHandler, prio: t.priority, cpu: t.cpu, replyTo: optional(.thread, t.replyTo),
+                        replyRights: t.replyRights, senders: senders, result: result,
+                        retry: t.retry.map { AbsAccess(page: Int(truncatingIfNeeded: $0.address >> 12), write: $0.write) },
+                        quota: optional(.factory, t.account), counted: t.countedCaps)
     }
 
     func state(_ s: ThreadStateView) -> AbsThreadState {
@@ -127,7 +144,7 @@ private struct Reader {
 
     func gate(_ i: Int) -> AbsGate? {
         guard let g = kernel.gateView(i) else { return nil }
-        return AbsGate(life: life(g.life), thread: optional(.thread, g.thread), label: g.label, waiters: g.waiters.map { ref(.thread, $0) },
+        return AbsGate(life: life(g.life), thread: optional(.thread, g.thread), label: g.label, waiters: RefList(g.waiters.map { ref(.thread, $0) }),
                        quota: optional(.factory, g.account), counted: g.countedCaps)
     }
 

@@ -69,7 +69,7 @@ enum StateDiff {
         }
     }
 
-    static func list(_ refs: [ObjectRef], _ n: (ObjectRef) -> String) -> String { "[" + refs.map(n).joined(separator: ", ") + "]" }
+    static func list(_ refs: some Collection<ObjectRef>, _ n: (ObjectRef) -> String) -> String { "[" + refs.map(n).joined(separator: ", ") + "]" }
     static func opt(_ r: ObjectRef?, _ n: (ObjectRef) -> String) -> String { r.map(n) ?? "none" }
     static func opt<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "none" }
 

@@ -4,6 +4,15 @@ import Spec
 /// Runs one spec event on the implementation through its entry points
 /// (`invoke`, `tick`, `irqLine`, `memoryAccess`) and decodes the result.
 enum ImplStep {
+    /// The UTCB laid out when no thread runs (the call then finds the CPU idle).
+    static let emptyUtcb = Utcb()
+
+    /// The acting thread: its index and what the encoding needs of it.
+    struct Actor {
+        var index: Int
+        var core: ThreadCoreView
+    }
+
     struct Run {
         var exit: Exit
         /// The result as the acting thread reads it (`ResultDecoding.actor`);
@@ -28,25 +37,26 @@ enum ImplStep {
             return Run(exit: exit, outcome: Vocabulary.outcome(exit.outcome), invocation: .memAccess(page: page, write: write))
         case .invoke(let cpu, let inv):
             let actor = k.currentThread(cpu: cpu.index)
-            let view = actor.flatMap { k.threadView($0) }
+            let view = actor.flatMap { a in k.threadCore(a).map { Actor(index: a, core: $0) } }
             let target = object(inv.target, actor: view, in: k)
             let invoked = target?.kind
             let asIpc = target.map { becomesIpc(inv, on: $0, in: k, actor: view) } ?? false
-            let call = EventEncoding.encode(inv, utcb: view?.utcb ?? Utcb(), hotSpot: hotSpot(inv, actor: view, in: k), keepItems: !asIpc)
+            let utcbBefore = actor.flatMap { k.utcb(of: $0) } ?? emptyUtcb
+            let call = EventEncoding.encode(inv, utcb: utcbBefore, hotSpot: hotSpot(inv, actor: view, in: k), keepItems: !asIpc)
             let exit = k.invoke(cpu: cpu.index, registers: call.registers, utcb: call.utcb)
-            let utcb = exit.thread.flatMap { k.threadView($0)?.utcb }
+            let utcb = exit.thread.flatMap { k.utcb(of: $0) }
             return Run(exit: exit, outcome: ResultDecoding.actor(exit, utcb: utcb, call: call, invocation: inv, invoked: invoked), invocation: inv)
         }
     }
 
     /// The object a capability name resolves to for the acting thread
     /// (kernel-api §1 steps 2–4), nil for an empty slot or no task.
-    static func object(_ name: CapName, actor: ThreadView?, in k: Kernel) -> ObjectID? {
+    static func object(_ name: CapName, actor: Actor?, in k: Kernel) -> ObjectID? {
         guard let actor else { return nil }
         switch name {
         case .this: return ObjectID(.thread, actor.index)
         case .slot(let s):
-            guard let task = actor.task, k.lifetime(of: ObjectID(.task, task)) == .live else { return nil }
+            guard let task = actor.core.task, k.lifetime(of: ObjectID(.task, task)) == .live else { return nil }
             return k.capView(task: task, slot: s.index)?.object
         }
     }
@@ -64,14 +74,14 @@ enum ImplStep {
     /// into the receiver, where the spec transfers nothing. For the same
     /// reason its receive buffer (a factory's slot for the new cap) is void:
     /// the spec's call takes no item with the reply.
-    static func becomesIpc(_ inv: Invocation, on o: ObjectID, in k: Kernel, actor: ThreadView?) -> Bool {
+    static func becomesIpc(_ inv: Invocation, on o: ObjectID, in k: Kernel, actor: Actor?) -> Bool {
         let kernelOp: Bool
         switch inv {
         case .ipcSend, .ipcCall, .ipcReceive, .ipcWait, .ipcReply, .ipcReplyAndWait, .ipcSleep, .memAccess: return false
         case .threadControl, .threadExRegs: kernelOp = o.kind == .thread
         case .gateBindThread, .irqBind:
             let server = actor.flatMap { a in
-                if case .slot(let s) = inv.target, let t = a.task { return k.capView(task: t, slot: s.index)?.server }
+                if case .slot(let s) = inv.target, let t = a.core.task { return k.capView(task: t, slot: s.index)?.server }
                 return nil
             } ?? false
             kernelOp = o.kind == .gate ? server : o.kind != .thread
@@ -87,15 +97,15 @@ enum ImplStep {
     /// the faulting page — means for memory). Object items are aimed past the
     /// object-space bound, where nothing lands, as in the spec, whose
     /// one-page memory window takes no capability (§4.3 type mismatch).
-    static func hotSpot(_ inv: Invocation, actor: ThreadView?, in k: Kernel) -> HotSpot {
-        guard let actor, let r = receiver(inv, actor: actor, in: k), let fault = k.threadView(r)?.fault else { return HotSpot() }
+    static func hotSpot(_ inv: Invocation, actor: Actor?, in k: Kernel) -> HotSpot {
+        guard let actor, let r = receiver(inv, actor: actor, in: k), let fault = k.threadCore(r)?.fault else { return HotSpot() }
         return HotSpot(memory: fault.address & ~0xFFF, object: Abi.selector(k.config.capSlots))
     }
 
     /// The thread an IPC's send phase goes to, as far as the caller's state tells.
-    static func receiver(_ inv: Invocation, actor: ThreadView, in k: Kernel) -> Int? {
+    static func receiver(_ inv: Invocation, actor: Actor, in k: Kernel) -> Int? {
         switch inv {
-        case .ipcReply, .ipcReplyAndWait: return actor.replyTo
+        case .ipcReply, .ipcReplyAndWait: return actor.core.replyTo
         case .ipcSend(let cap, _, _), .ipcCall(let cap, _, _, _, _):
             guard let o = object(cap, actor: actor, in: k) else { return nil }
             switch o.kind {

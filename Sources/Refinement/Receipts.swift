@@ -23,11 +23,11 @@ enum Receipts {
         }
     }
 
-    /// Spec side: thread → message.
-    static func spec(before: KernelState, after: KernelState, result: StepResult, invocation: Invocation?) -> [ObjectRef: ReceivedMessage] {
-        var out: [ObjectRef: ReceivedMessage] = [:]
+    /// Spec side: thread → message, in thread order (usually none or one).
+    static func spec(before: KernelState, after: KernelState, result: StepResult, invocation: Invocation?) -> [(ObjectRef, ReceivedMessage)] {
+        var out: [(ObjectRef, ReceivedMessage)] = []
         func message(_ t: ThreadID) -> ReceivedMessage { ReceivedMessage(words: after.receivedWords(t), label: after.thread(t).rcvLabel) }
-        if let a = result.actor, actorReceives(invocation), case .ok = result.outcome { out[.thread(a)] = message(a) }
+        if let a = result.actor, actorReceives(invocation), case .ok = result.outcome { out.append((.thread(a), message(a))) }
         for i in 0..<Capacity.threads where ThreadID(i) != result.actor {
             let b = before.thread(ThreadID(i)), x = after.thread(ThreadID(i))
             // A receive ends in `receiving` whatever the thread staged before
@@ -35,36 +35,43 @@ enum Receipts {
             let waiting = b.state == .receiving ? b.pending != .pageFault
                 : (b.state == .onGate || b.state == .sending) && (b.pending == .call || b.pending == .receive)
             guard b.life != .free, waiting, x.state == .ready, !x.isDying, after.lastResult(ThreadID(i)) == .success else { continue }
-            out[.thread(ThreadID(i))] = message(ThreadID(i))
+            out.append((.thread(ThreadID(i)), message(ThreadID(i))))
         }
         return out
     }
 
-    /// What the implementation's threads looked like before the step.
-    struct Snapshot {
-        var threads: [Int: (state: ThreadStateView, pending: PendingView)] = [:]
-        init(_ k: Kernel) {
-            for i in k.objects(.thread) {
-                if let v = k.threadView(i) { threads[i] = (v.state, v.pending) }
-            }
+    /// What the implementation's threads looked like before the step, by
+    /// table index (nil: a free entry).
+    struct Snapshot: Sendable {
+        var threads: [(state: ThreadStateView, pending: PendingView)?] = []
+
+        init() {}
+        init(_ k: Kernel) { capture(k) }
+
+        /// Refills the snapshot in place (the per-step path).
+        mutating func capture(_ k: Kernel) {
+            let n = k.capacity(of: .thread)
+            if threads.count != n { threads = Array(repeating: nil, count: n) }
+            for i in 0..<n { threads[i] = k.waitState(of: i) }
         }
     }
 
-    /// Implementation side: implementation thread index → message.
-    static func impl(before: Snapshot, after k: Kernel, actor: Int?, actorOutcome: Outcome?, invocation: Invocation?) -> [Int: ImplMessage] {
-        var out: [Int: ImplMessage] = [:]
+    /// Implementation side: implementation thread index → message, in index order.
+    static func impl(before: Snapshot, after k: Kernel, actor: Int?, actorOutcome: Outcome?, invocation: Invocation?) -> [(Int, ImplMessage)] {
+        var out: [(Int, ImplMessage)] = []
         if let a = actor, actorReceives(invocation), case .ok? = actorOutcome, let v = k.threadView(a) {
-            out[a] = ImplMessage(registers: v.registers, utcb: v.utcb)
+            out.append((a, ImplMessage(registers: v.registers, utcb: v.utcb)))
         }
-        for (i, b) in before.threads where i != actor {
+        for (i, entry) in before.threads.enumerated() where i != actor {
+            guard let b = entry else { continue }
             let waiting: Bool
             switch b.state {
             case .receiving: waiting = b.pending != .pageFault
-            case .sending, .blockedOnGate: waiting = [.call, .receive, .sendAndWait].contains(b.pending)
+            case .sending, .blockedOnGate: waiting = b.pending == .call || b.pending == .receive || b.pending == .sendAndWait
             case .dead, .ready: waiting = false
             }
-            guard waiting, let v = k.threadView(i), v.state == .ready, !v.dying, v.lastOutcome == .success else { continue }
-            out[i] = ImplMessage(registers: v.registers, utcb: v.utcb)
+            guard waiting, k.waitState(of: i)?.state == .ready, let v = k.threadView(i), v.state == .ready, !v.dying, v.lastOutcome == .success else { continue }
+            out.append((i, ImplMessage(registers: v.registers, utcb: v.utcb)))
         }
         return out
     }

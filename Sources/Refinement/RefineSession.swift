@@ -33,6 +33,12 @@ public struct RefineSession: Sendable {
     public private(set) var corr: Correspondence
     public let names: NameTable
     public var perturbation: Perturbation?
+    /// Per-step scratch, rewritten in place by every `step` so that a step
+    /// allocates (almost) nothing: both abstract views and the
+    /// implementation's thread states before the step.
+    private var specView: AbstractState
+    private var implView: AbstractState
+    private var before = Receipts.Snapshot()
 
     public init(scenario: Scenario, perturbation: Perturbation? = nil) throws(ImplBoot.Failure) {
         try self.init(initial: scenario.initial, names: scenario.names, perturbation: perturbation)
@@ -48,6 +54,8 @@ public struct RefineSession: Sendable {
         (impl, corr) = try ImplBoot.boot(initial, faults: faults)
         self.names = names
         self.perturbation = perturbation
+        specView = AbstractState(cpus: Int(initial.config.cpuCount))
+        implView = specView
     }
 
     /// Where the two boot states differ (empty: the boot is equivalent).
@@ -66,22 +74,26 @@ public struct RefineSession: Sendable {
     /// Applies `event` to both sides and compares results, received messages and states.
     public mutating func step(_ event: Event, index: Int = 0) -> StepRecord {
         let specBefore = spec
-        let snapshot = Receipts.Snapshot(impl)
+        before.capture(impl)
         let run = ImplStep.run(event, on: &impl)
         let result = spec.apply(event)
         // The actor existed before the step (a teardown may free it in the step).
-        let implActor = run.exit.thread.flatMap { corr.spec(.thread, $0) }
+        // Not a closure: capturing `self` in this mutating method copies the session.
+        var implActor: ObjectRef?
+        if let t = run.exit.thread { implActor = corr.spec(.thread, t) }
         corr.update(spec: spec, impl: impl)
         var diffs = resultDiffs(result, run, implActor)
         let inv = run.invocation
         let specMessages = Receipts.spec(before: specBefore, after: spec, result: result, invocation: inv)
-        let implMessages = Receipts.impl(before: snapshot, after: impl, actor: run.exit.thread, actorOutcome: run.outcome, invocation: inv)
-        diffs += compareMessages(specMessages, implMessages)
-        diffs += wokenResults(snapshot)
-        var view = Abstraction.make(impl, corr, cpus: Int(spec.config.cpuCount))
-        perturbation?.apply(&view, event, index)
-        let specView = SpecView.make(spec)
-        if view != specView { diffs += StateDiff.diff(spec: specView, impl: view, names: names) }
+        let implMessages = Receipts.impl(before: before, after: impl, actor: run.exit.thread, actorOutcome: run.outcome, invocation: inv)
+        if !specMessages.isEmpty || !implMessages.isEmpty { diffs += compareMessages(specMessages, implMessages) }
+        diffs += wokenResults()
+        // A perturbation may reshape the view: it then starts from a fresh one.
+        if perturbation != nil { implView = AbstractState(cpus: Int(spec.config.cpuCount)) }
+        Abstraction.fill(&implView, impl, corr)
+        perturbation?.apply(&implView, event, index)
+        SpecView.fill(&specView, spec)
+        if implView != specView { diffs += StateDiff.diff(spec: specView, impl: implView, names: names) }
         return StepRecord(index: index, event: event, spec: result, implResult: run.text, implActor: implActor, diffs: diffs)
     }
 
@@ -99,7 +111,8 @@ public struct RefineSession: Sendable {
     }
 
     /// Messages delivered in the step (see `Receipts`, `ImplMessage.matches`).
-    func compareMessages(_ s: [ObjectRef: ReceivedMessage], _ i: [Int: ImplMessage]) -> [FieldDiff] {
+    func compareMessages(_ specMessages: [(ObjectRef, ReceivedMessage)], _ i: [(Int, ImplMessage)]) -> [FieldDiff] {
+        let s = Dictionary(specMessages, uniquingKeysWith: { a, _ in a })
         var byRef: [ObjectRef: ImplMessage] = [:]
         for (k, m) in i { byRef[corr.spec(.thread, k) ?? ObjectRef(.thread, 0x80 | k)] = m }
         let refs = Set(s.keys).union(byRef.keys).sorted { $0.index < $1.index }
@@ -116,9 +129,11 @@ public struct RefineSession: Sendable {
 
     /// The result a woken thread reads from its own registers (tag error flag
     /// and UTCB error word, kernel-api §1) must be the result the spec recorded.
-    func wokenResults(_ before: Receipts.Snapshot) -> [FieldDiff] {
+    func wokenResults() -> [FieldDiff] {
         var out: [FieldDiff] = []
-        for (i, b) in before.threads.sorted(by: { $0.key < $1.key }) where Receipts.blocked(b.state) && b.pending != .pageFault {
+        for (i, entry) in before.threads.enumerated() {
+            guard let b = entry, Receipts.blocked(b.state) && b.pending != .pageFault,
+                  let now = impl.waitState(of: i), now.state == .ready else { continue }
             guard let v = impl.threadView(i), v.state == .ready, !v.dying, v.pending == .none, let r = corr.spec(.thread, i),
                   spec.life(of: r) != .free else { continue }
             let read = ResultDecoding.woken(tag: v.registers.tag, utcb: v.utcb)

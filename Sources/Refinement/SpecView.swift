@@ -7,13 +7,24 @@ enum SpecView {
 
     static func make(_ s: KernelState) -> AbstractState {
         var v = AbstractState(cpus: Int(s.config.cpuCount))
+        fill(&v, s)
+        return v
+    }
+
+    /// Rewrites `v` with the view of `s`, reusing its arrays (the per-step path).
+    static func fill(_ v: inout AbstractState, _ s: KernelState) {
         for i in 0..<Capacity.tasks { v.tasks[i] = task(s, i) }
         for i in 0..<Capacity.threads { v.threads[i] = thread(s, i) }
         for i in 0..<Capacity.gates { v.gates[i] = gate(s, i) }
         for i in 0..<Capacity.irqs { v.irqs[i] = irq(s, i) }
         for i in 0..<Capacity.factories { v.factories[i] = factory(s, i) }
-        for c in 0..<Int(s.config.cpuCount) { v.ready[c] = s.readyThreads(CPU(c)).map { .thread($0) } }
-        return v
+        v.unmatched.removeAll()
+        for c in v.ready.indices {
+            v.ready[c].removeAll(keepingCapacity: true)
+            guard c < Capacity.cpus else { continue }
+            let list = s.ready[c]
+            for k in 0..<Int(list.count) { v.ready[c].append(.thread(ThreadID(Int(list.entries[k])))) }
+        }
     }
 
     static func life(_ l: Life) -> AbsLife? {
@@ -30,17 +41,17 @@ enum SpecView {
     static func task(_ s: KernelState, _ i: Int) -> AbsTask? {
         let t = s.task(TaskID(i))
         guard let l = life(t.life) else { return nil }
-        let slots = (0..<Int(s.config.slotBound)).map { n -> AbsSlot? in
+        var x = AbsTask(life: l, quota: factoryRef(t.quota), counted: Int(t.counted), slots: InlineList(filler: nil), pages: InlineList(filler: nil))
+        for n in 0..<Int(s.config.slotBound) {
             let slot = s.slot(TaskID(i), SlotIndex(n))
-            return slot.ref.map { AbsSlot(object: $0, rights: slot.rights.rawValue, counted: slot.counted, server: slot.server) }
+            x.slots.append(slot.ref.map { AbsSlot(object: $0, rights: slot.rights.rawValue, counted: slot.counted, server: slot.server) })
         }
-        let pages = (0..<Int(s.config.pageBound)).map { p -> AbsPage? in
+        for p in 0..<Int(s.config.pageBound) {
             let e = s.page(TaskID(i), PageIndex(p))
-            guard e.isMapped else { return nil }
             let parent = e.parent == none ? nil : AbsNode(task: Int(e.parent) / Capacity.pagesPerTask, page: Int(e.parent) % Capacity.pagesPerTask)
-            return AbsPage(frame: UInt64(e.frame), rights: e.rights.rawValue, parent: parent)
+            x.pages.append(e.isMapped ? AbsPage(frame: UInt64(e.frame), rights: e.rights.rawValue, parent: parent) : nil)
         }
-        return AbsTask(life: l, quota: factoryRef(t.quota), counted: Int(t.counted), slots: slots, pages: pages)
+        return x
     }
 
     static func thread(_ s: KernelState, _ i: Int) -> AbsThread? {
@@ -49,7 +60,7 @@ enum SpecView {
         return AbsThread(life: l, state: state(t), dying: t.isDying, task: t.task == none ? nil : .task(TaskID(Int(t.task))),
                          pager: t.pager == none ? nil : UInt64(t.pager), excHandler: t.excHandler == none ? nil : UInt64(t.excHandler),
                          prio: Int(t.prio), cpu: t.cpu == none ? nil : Int(t.cpu), replyTo: threadRef(t.replyTo),
-                         replyRights: t.replyRights, senders: s.senderQueue(ThreadID(i)), result: s.lastResult(ThreadID(i))?.description,
+                         replyRights: t.replyRights, senders: queue(s, t.queueHead, irqs: true), result: s.lastResult(ThreadID(i)).map(AbsResult.outcome),
                          retry: retry(t), quota: factoryRef(t.quota), counted: Int(t.counted))
     }
 
@@ -84,12 +95,24 @@ enum SpecView {
     }
 
     /// The wait queue of an unbound gate, linked through the threads' `queueNext`.
-    static func waiters(_ s: KernelState, _ head: UInt8) -> [ObjectRef] {
-        var out: [ObjectRef] = []
+    static func waiters(_ s: KernelState, _ head: UInt8) -> RefList { queue(s, head, irqs: false) }
+
+    /// A queue read from its head through the members' `queueNext` links
+    /// (the order of `KernelState.senderQueue`, without building arrays):
+    /// entries are thread ids, or 0x80 | Irq where `irqs` allows them.
+    static func queue(_ s: KernelState, _ head: UInt8, irqs: Bool) -> RefList {
+        var out = RefList()
         var cur = head
-        while cur != none, cur & 0x80 == 0, Int(cur) < Capacity.threads, out.count < Capacity.threads {
-            out.append(.thread(ThreadID(Int(cur))))
-            cur = s.thread(ThreadID(Int(cur))).queueNext
+        while cur != none, out.count <= Capacity.threads + Capacity.irqs {
+            if cur & 0x80 == 0 {
+                guard Int(cur) < Capacity.threads else { break }
+                out.append(.thread(ThreadID(Int(cur))))
+                cur = s.thread(ThreadID(Int(cur))).queueNext
+            } else {
+                guard irqs, Int(cur & 0x7F) < Capacity.irqs else { break }
+                out.append(.irq(IrqID(Int(cur & 0x7F))))
+                cur = s.irq(IrqID(Int(cur & 0x7F))).queueNext
+            }
         }
         return out
     }

@@ -145,6 +145,20 @@ public final class Expr: CustomStringConvertible {
     /// `self` as the high bits, `o` as the low bits.
     public func concat(_ o: Expr) throws(SMTError) -> Expr { try binary(o, Z3_mk_concat) }
 
+    /// `self` with every occurrence of `from[i]` replaced by `to[i]` (pairs
+    /// of one sort each): for evaluating a formula over a changed state.
+    public func substitute(_ from: [Expr], _ to: [Expr]) throws(SMTError) -> Expr {
+        guard from.count == to.count else { throw .wrapper("substitute: \(from.count) terms for \(to.count) replacements") }
+        for e in from + to { try context.own(e) }
+        let a: [Z3_ast?] = from.map(\.ast), b: [Z3_ast?] = to.map(\.ast)
+        let made = withExtendedLifetime((from, to)) {
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in Z3_substitute(context.raw, ast, UInt32(pa.count), pa.baseAddress, pb.baseAddress) }
+            }
+        }
+        return try context.expr(made)
+    }
+
     // MARK: - Arrays
 
     /// `self[index]`.

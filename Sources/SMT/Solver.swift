@@ -114,11 +114,22 @@ public final class Solver: CustomStringConvertible {
 public final class Model: CustomStringConvertible {
     let context: SMTContext
     let raw: Z3_model
+    /// Terms replaced before every evaluation (see `substituting`).
+    let from: [Expr], to: [Expr]
 
-    init(_ context: SMTContext, _ raw: Z3_model) {
+    init(_ context: SMTContext, _ raw: Z3_model, from: [Expr] = [], to: [Expr] = []) {
         self.context = context
         self.raw = raw
+        self.from = from
+        self.to = to
         Z3_model_inc_ref(context.raw, raw)
+    }
+
+    /// This model with `from[i]` valued as `to[i]` (evaluated in this
+    /// model): a model changed at a few constants, e.g. arrays given other
+    /// values outside the indices a formula reads.
+    public func substituting(_ from: [Expr], _ to: [Expr]) -> Model {
+        Model(context, raw, from: self.from + from, to: self.to + to)
     }
 
     deinit { Z3_model_dec_ref(context.raw, raw) }
@@ -132,8 +143,9 @@ public final class Model: CustomStringConvertible {
     /// a literal; without it they stay symbolic.
     public func eval(_ e: Expr, completion: Bool = true) throws(SMTError) -> Expr {
         try context.own(e)
+        let term = from.isEmpty ? e : try e.substitute(from, to)
         var out: Z3_ast?
-        let ok = Z3_model_eval(context.raw, raw, e.ast, completion, &out)
+        let ok = Z3_model_eval(context.raw, raw, term.ast, completion, &out)
         try context.check()
         guard ok, let out else { throw .wrapper("the model cannot evaluate \(e)") }
         return Expr(context, out)

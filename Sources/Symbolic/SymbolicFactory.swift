@@ -16,7 +16,7 @@ extension SymbolicKernel {
         let exists = try f.ne(v.none).and(s.life.select(ref(Kind.factory, f)).ne(v.b8(LifeValue.free)))
         let used = try s.used.select(f), sum = try used.bvadd(amount)
         let overflow = try sum.ult(used)
-        let withinLimit = try s.unlimited.select(f).or(sum.ule(s.limit.select(f)))
+        let withinLimit = weakening.contains(.noLimitCheck) ? try v.truth(true) : try s.unlimited.select(f).or(sum.ule(s.limit.select(f)))
         let ok = try exists.and(overflow.not(), withinLimit)
         var r = s
         r.used = try s.used.store(f, sum)
@@ -26,6 +26,7 @@ extension SymbolicKernel {
     /// `refund`: `used -= min(amount, used)`; a deleted factory drained by it
     /// would be released in turn — that cascade is out of scope.
     func refund(_ s: SymbolicState, _ f: Expr, _ amount: Expr) throws(SMTError) -> Scoped {
+        if weakening.contains(.noRefund) { return try Scoped(s, v) }
         let fref = try ref(Kind.factory, f)
         let exists = try f.ne(v.none).and(s.life.select(fref).ne(v.b8(LifeValue.free)))
         return try when(exists, s) { (s) throws(SMTError) in

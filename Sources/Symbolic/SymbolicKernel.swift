@@ -33,6 +33,12 @@ public struct Weakening: OptionSet, Sendable {
     public static let keepStaleSlots = Weakening(rawValue: 1 << 4)
     /// Grant leaves the source capability in place (§4.7).
     public static let grantKeepsSource = Weakening(rawValue: 1 << 5)
+    /// Unmap and downgrade touch the node itself only, not its descendants (§5.1).
+    public static let flatRevoke = Weakening(rawValue: 1 << 6)
+    /// Freeing an object returns nothing to its account (§3.4, MEM-3).
+    public static let noRefund = Weakening(rawValue: 1 << 7)
+    /// A create is charged even beyond the account's limit (§3.4, MEM-1).
+    public static let noLimitCheck = Weakening(rawValue: 1 << 8)
 }
 
 // MARK: - Addressing

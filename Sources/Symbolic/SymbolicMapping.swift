@@ -40,6 +40,7 @@ extension SymbolicKernel {
     /// The nodes `revoke`/`downgrade` touch: the descendants of `n`, and `n`
     /// itself with ALL_SPACES.
     func affected(_ s: SymbolicState, _ n: Expr, _ m: Expr, includingSelf: Expr) throws(SMTError) -> Expr {
+        if weakening.contains(.flatRevoke) { return try includingSelf.and(m.eq(n)) }
         return try isAncestor(s, n, of: m).and(isMapped(page(s, m))).or(includingSelf.and(m.eq(n)))
     }
 

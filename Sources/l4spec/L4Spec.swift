@@ -12,7 +12,7 @@ struct L4Spec: ParsableCommand {
         abstract: "Executable specification and checker of the L4Re / Fiasco.OC kernel API.",
         version: "0.1.0",
         groupedSubcommands: [
-            CommandGroup(name: "Verify", subcommands: [Verify.self, Check.self, Prove.self]),
+            CommandGroup(name: "Verify", subcommands: [Verify.self, Check.self, Prove.self, EvidenceCommand.self]),
             CommandGroup(name: "Traces", subcommands: [Run.self, Refine.self, Show.self]),
             CommandGroup(name: "Other", subcommands: [List.self, Bench.self]),
         ]

@@ -53,7 +53,10 @@ import Testing
         let dir = try Fixtures.temporaryDirectory()
         let j = try l4spec(["refine", "--trace", Self.trace, "--edges", "factory-quota", "--max-depth", "1", "--format", "json", "--out", dir])
         #expect(j.code == 0, "\(j.out)\(j.err)")
-        let doc = try #require(try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any])
+        let envelope = try #require(try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any])
+        #expect(envelope["schema"] as? String == "l4spec-output/1")
+        #expect((envelope["results"] as? [[String: Any]])?.count == 2)
+        let doc = try #require(envelope["report"] as? [String: Any])
         #expect(doc["format"] as? String == "l4spec-refine-report/1")
         #expect((doc["cases"] as? [[String: Any]])?.count == 2)
         let x = try l4spec(["refine", "--trace", Self.trace, "--format", "junit", "--out", dir])
@@ -68,8 +71,8 @@ import Testing
         let a = try l4spec(args), b = try l4spec(args)
         #expect(a.code == b.code && (a.code == 0 || a.code == 1), "\(a.err)")
         func counts(_ r: Run) throws -> [String] {
-            let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
-            let cases = try #require(doc["cases"] as? [[String: Any]])
+            let envelope = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+            let cases = try #require((envelope["report"] as? [String: Any])?["cases"] as? [[String: Any]])
             return cases.map { "\($0["walks"] ?? "") \($0["steps"] ?? "") \($0["verdict"] ?? "")" }
         }
         #expect(try counts(a) == counts(b))

@@ -2,6 +2,7 @@ import Foundation
 import Properties
 import Scenarios
 import Testing
+import Verification
 @testable import Verifier
 
 /// `expect:` in scenarios (docs/scenarios.md#expect): the insecure-on-purpose
@@ -84,52 +85,56 @@ import Testing
         // check refuses the scenario before exploring it
         #expect(inputError { try CheckPipeline.run(scenario, entries: Catalogue.all, options: CheckOptions()) } == e)
         // verify reports it as bad input: exit 2
-        let report = try VerifyPipeline.run(conformanceDirectory: Self.emptyDirectory(), scenarios: [path])
-        #expect(report.exitCode == 2)
-        #expect(VerifyPipeline.renderText(report).contains("\(path):13: expect.CAP-9: unknown property"))
+        let report = try Self.verify(path).report
+        #expect(report.summary.exitCode == 2)
+        #expect(VerifyText.render(report).contains("\(path):13: expect.CAP-9: unknown property"))
     }
 
     // MARK: - verify
 
+    /// `verify` without proofs and refinement, on one scenario and no conformance traces.
+    static func verify(_ path: String) throws -> VerifyResult {
+        var options = VerifyOptions(conformanceDirectory: try emptyDirectory())
+        options.scenarios = [path]
+        options.check.workers = 1
+        options.prove = false
+        options.refine = false
+        options.outDirectory = try emptyDirectory()
+        return try VerifyJob.run(options)
+    }
+
     @Test func verify_expectationMismatch_exits1() throws {
         let path = try Self.temp("tiny.yaml", Self.tiny)
-        var options = CheckOptions()
-        options.workers = 1
-        let report = try VerifyPipeline.run(conformanceDirectory: Self.emptyDirectory(), scenarios: [path], options: options)
-        #expect(report.exitCode == 1)
-        let v = try #require(report.scenarios.first)
-        #expect(v.mismatches.map(\.property) == ["CAP-2"])
-        #expect(v.verdict.hasPrefix("FAIL: CAP-2 holds, expected violated"))
-        let text = VerifyPipeline.renderText(report)
-        #expect(text.split(separator: "\n").contains { $0.hasPrefix("check ") && $0.contains(" tiny ") })
-        #expect(text.contains("FAIL check tiny"))
-        #expect(text.hasSuffix("FAIL: conformance 0/0 traces passed; check 0/1 scenarios as expected"))
+        let report = try Self.verify(path).report
+        #expect(report.summary.exitCode == 1)
+        #expect(report.results.filter { $0.outcome == .fail }.map(\.property) == ["CAP-2"])
+        let text = VerifyText.render(report)
+        #expect(text.split(separator: "\n").contains { $0.hasPrefix("check ") && $0.contains(" tiny ") && $0.contains("FAIL: CAP-2 holds, expected violated") })
+        #expect(text.contains("FAIL check tiny CAP-2: holds, expected violated"))
+        #expect(text.split(separator: "\n").last?.hasPrefix("FAIL: check \(Catalogue.all.count - 1)/\(Catalogue.all.count) as expected") == true, "\(text)")
     }
 
     @Test func verify_asExpected_exits0() throws {
         let path = try Self.temp("tiny.yaml", Self.tiny.replacingOccurrences(of: "CAP-2: violated", with: "CAP-2: holds"))
-        var options = CheckOptions()
-        options.workers = 1
-        let report = try VerifyPipeline.run(conformanceDirectory: Self.emptyDirectory(), scenarios: [path], options: options)
-        #expect(report.exitCode == 0, "\(VerifyPipeline.renderText(report))")
-        let v = try #require(report.scenarios.first)
-        #expect(v.verdict.hasPrefix("\(Catalogue.all.count) hold"), "\(v.verdict)")
+        let report = try Self.verify(path).report
+        #expect(report.summary.exitCode == 0, "\(VerifyText.render(report))")
+        #expect(report.results.filter { $0.verdict == "holds" }.count == Catalogue.all.count)
+        #expect(VerifyText.render(report).contains("\(Catalogue.all.count) hold"))
     }
 
     /// An expected violation that is found, and a violation not listed, from one report.
-    @Test func compare_classifiesEachVerdict() throws {
+    @Test func expectations_classifyEachVerdict() throws {
         var scenario = try ScenarioLoader.builtIn("insecure-mixed-criticality")
         var options = CheckOptions()
         options.workers = 1
         let report = try CheckPipeline.run(scenario, entries: CheckPipeline.entries(["CAP-2", "CAP-1"]), options: options)
-        #expect(ScenarioVerification.compare(report).violatedAsExpected == ["CAP-2"])
-        #expect(ScenarioVerification.compare(report).mismatches.isEmpty)
+        var sources = OutputSources()
+        let expected = CheckRecords.records(report, tracePaths: [:], expected: { scenario.expectedVerdict(of: $0).rawValue }, sources: &sources)
+        #expect(expected.map(\.outcome) == [.pass, .pass])
+        #expect(expected.map(\.expected) == ["violated", "holds"])
         scenario.expectations = []
-        var unlisted = report
-        unlisted.scenario = scenario
-        let v = ScenarioVerification.compare(unlisted)
-        #expect(v.mismatches.map(\.property) == ["CAP-2"])
-        #expect(v.failed)
+        let unlisted = CheckRecords.records(report, tracePaths: [:], expected: { scenario.expectedVerdict(of: $0).rawValue }, sources: &sources)
+        #expect(unlisted.map(\.outcome) == [.fail, .pass])
     }
 }
 

@@ -2,13 +2,13 @@ import Properties
 import SMT
 import Symbolic
 
-/// Manual instantiation of the ∀-invariants (reference "Swift + Z3" §6:
-/// "Skolemise and instantiate the ∀-invariants manually"). Each hypothesis
-/// is instantiated at the ground terms an obligation talks about — the
-/// goal's witnesses, the positions the call touches, the parents, objects,
-/// accounts and owners reachable from them in one step — and the
-/// quantifier-free query goes first. An `unsat` there is a proof (every
-/// instance follows from the ∀-form); otherwise the quantified query decides.
+/// The first instances of the ∀-hypotheses (reference "Swift + Z3" §6:
+/// "Skolemise and instantiate the ∀-invariants manually"): the goal's
+/// witnesses and the positions the call touches in each state copy, closed
+/// one step under "parent of", "task of", "object in", "account of" and
+/// "owner of". They seed `LazyInstantiation`, which adds the instances a
+/// model shows missing; the obligations of `l4spec prove` and of
+/// `--noninterference` share them.
 struct GroundTerms {
     var slots: [Expr] = []
     var nodes: [Expr] = []
@@ -36,16 +36,27 @@ struct GroundTerms {
         }
     }
 
-    /// The terms of one obligation: witnesses and the call's positions, closed
-    /// one step under "parent of", "object in", "account of" and "owner of".
+    /// The terms of a one-copy obligation.
     init(_ view: TransitionView, witnesses: [(BoundSort, Expr)], _ k: SymbolicKernel) throws(SMTError) {
-        let pre = view.pre
+        try self.init(states: [view.pre], call: view.call, caller: view.caller, witnesses: witnesses, k)
+    }
+
+    /// The terms of an obligation over one or more copies taking the same call.
+    init(states: [SymbolicState], call: SymbolicCall, caller: Expr, witnesses: [(BoundSort, Expr)], _ k: SymbolicKernel) throws(SMTError) {
         for (b, w) in witnesses { add(b, w) }
-        let task = try pre.threadTask.select(view.caller)
-        objects.append(try k.ref(Kind.thread, view.caller))
+        objects.append(try k.ref(Kind.thread, caller))
+        for s in states { try addCall(s, call, caller: caller, k) }
+        for s in states { try close(s, k) }
+        slots = Self.unique(slots); nodes = Self.unique(nodes); objects = Self.unique(objects)
+        factories = Self.unique(factories); domains = Self.unique(domains)
+    }
+
+    /// The positions `call` reads in `s`.
+    mutating func addCall(_ s: SymbolicState, _ call: SymbolicCall, caller: Expr, _ k: SymbolicKernel) throws(SMTError) {
+        let task = try s.threadTask.select(caller)
         objects.append(try k.ref(Kind.task, task))
-        func capObject(_ slot: Expr) throws(SMTError) -> Expr { try pre.slotObject.select(k.at(task, slot)) }
-        switch view.call {
+        func capObject(_ slot: Expr) throws(SMTError) -> Expr { try s.slotObject.select(k.at(task, slot)) }
+        switch call {
         case .map(let m):
             slots += [try k.at(task, m.dst), try k.at(task, m.src)]
             let st = try capObject(m.src), dt = try capObject(m.dst)
@@ -58,15 +69,13 @@ struct GroundTerms {
         case .create(let c):
             slots += [try k.at(task, c.factory), try k.at(task, c.slot)]
             let f = try capObject(c.factory)
-            factories.append(f)
+            factories += [f, c.entry]
             objects += [try k.ref(Kind.factory, f), try k.ref(c.kind.code, c.entry)]
-            if c.kind == .factory { factories.append(c.entry) }
         case .capValid(let t, let c):
             slots += [try k.at(task, t), try k.at(capObject(t), c)]
         case .capEqual(let t, let a, let b):
             slots += [try k.at(task, t), try k.at(capObject(t), a), try k.at(capObject(t), b)]
         }
-        try close(pre, k)
     }
 
     mutating func close(_ s: SymbolicState, _ k: SymbolicKernel) throws(SMTError) {
@@ -81,10 +90,9 @@ struct GroundTerms {
             factories.append(q)
             objects.append(try k.ref(Kind.factory, q))
         }
+        for r in objects { factories.append(try k.indexOf(r)) }
         for f in factories { objects.append(try k.ref(Kind.factory, f)) }
         for r in objects { domains.append(try s.owner.select(r)) }
-        slots = Self.unique(slots); nodes = Self.unique(nodes); objects = Self.unique(objects)
-        factories = Self.unique(factories); domains = Self.unique(domains)
     }
 
     /// Z3 shares equal terms, so equal printed forms are the same term.
@@ -93,7 +101,7 @@ struct GroundTerms {
         return terms.filter { seen.insert($0.description).inserted }
     }
 
-    /// Every hypothesis instance over these terms.
+    /// Every instance of `invariants` over these terms, in state `s`.
     func instances(_ invariants: [SymbolicInvariant], _ p: ProofSetting, _ s: SymbolicState) throws(SMTError) -> [Expr] {
         var out: [Expr] = []
         for inv in invariants {
@@ -102,5 +110,25 @@ struct GroundTerms {
             for t in tuples { out.append(try inv.body(p, s, t)) }
         }
         return out
+    }
+}
+
+extension GroundTerms {
+    /// Instances of one-object hypotheses (a goal's ∀ part, a ∀
+    /// precondition) at the object terms.
+    func objectInstances(_ hypotheses: [Hypothesis]) throws(SMTError) -> [Expr] {
+        var out: [Expr] = []
+        for h in hypotheses where h.sorts.count == 1 && h.sorts[0].kind == .bitVector(width: 16) {
+            for r in objects { out.append(try h.body([r])) }
+        }
+        return out
+    }
+}
+
+extension SymbolicInvariant {
+    /// This invariant of state `s` as a hypothesis for `LazyInstantiation`.
+    func hypothesis(_ p: ProofSetting, _ s: SymbolicState, copy: String = "") -> Hypothesis {
+        let v = p.v
+        return Hypothesis(name: id + copy, sorts: bound.map { $0.sort(v) }) { (x) throws(SMTError) in try body(p, s, x) }
     }
 }

@@ -27,10 +27,12 @@ public enum ProofFamily: CaseIterable, Sendable, Hashable {
 
     /// The symbolic call with named argument constants, and the event's own
     /// preconditions (a create names a free table entry other than "none").
-    func call(_ k: SymbolicKernel, pre: SymbolicState) throws(SMTError) -> (SymbolicCall, Expr) {
+    /// The argument constants are named `prefix.name` (one set per step of
+    /// a bounded model check).
+    func call(_ k: SymbolicKernel, pre: SymbolicState, prefix: String = "arg") throws(SMTError) -> (SymbolicCall, Expr) {
         let v = k.v, ctx = v.context
-        func b8(_ n: String) throws(SMTError) -> Expr { try ctx.constant("arg.\(n)", v.bv8) }
-        func flag(_ n: String) throws(SMTError) -> Expr { try ctx.constant("arg.\(n)", v.bool) }
+        func b8(_ n: String) throws(SMTError) -> Expr { try ctx.constant("\(prefix).\(n)", v.bv8) }
+        func flag(_ n: String) throws(SMTError) -> Expr { try ctx.constant("\(prefix).\(n)", v.bool) }
         let yes = try v.truth(true)
         switch self {
         case .mapObject, .mapMemory:
@@ -43,12 +45,27 @@ public enum ProofFamily: CaseIterable, Sendable, Hashable {
             return (.unmap(u), yes)
         case .create(let kind):
             let c = CreateCall(kind: kind, factory: try b8("factory"), slot: try b8("slot"), hasSlot: try flag("hasSlot"),
-                               limit: try ctx.constant("arg.limit", v.bv16), entry: try b8("entry"), tableFull: try flag("tableFull"))
+                               limit: try ctx.constant("\(prefix).limit", v.bv16), entry: try b8("entry"), tableFull: try flag("tableFull"))
             return (.create(c), try c.entry.ne(v.none).and(k.life(pre, k.ref(kind.code, c.entry)).eq(v.b8(LifeValue.free))))
         case .capValid:
             return (.capValid(task: try b8("task"), cap: try b8("cap")), yes)
         case .capEqual:
             return (.capEqual(task: try b8("task"), a: try b8("a"), b: try b8("b")), yes)
         }
+    }
+
+    /// The event's preconditions that quantify over the state, as
+    /// hypotheses: a factory is created at an entry no object is charged to.
+    /// `Spec` frees a factory entry only when its account is drained, and
+    /// with exact accounting (MEM-2, which needs cardinality and is checked
+    /// by the explorer) nothing is then charged to it; without this, a
+    /// stale charge would make the new factory pay for another domain's object.
+    func universalPreconditions(_ k: SymbolicKernel, pre: SymbolicState, _ call: SymbolicCall) -> [Hypothesis] {
+        guard case .create(let c) = call, c.kind == .factory else { return [] }
+        let v = k.v
+        return [Hypothesis(name: "nothing charged to the new factory's entry", sorts: [v.bv16]) { (x) throws(SMTError) in
+            let allocated = try k.kindOf(x[0]).ne(v.b8(Kind.scheduler)).and(pre.life.select(x[0]).ne(v.b8(LifeValue.free)))
+            return try allocated.implies(pre.quota.select(x[0]).ne(c.entry))
+        }]
     }
 }

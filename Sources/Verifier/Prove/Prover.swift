@@ -97,81 +97,87 @@ public enum Prover {
         let caller = try ctx.constant("caller", v.bv8)
         let (call, precondition) = try family.call(kernel, pre: pre)
         let step = try kernel.step(pre, caller: caller, call)
-        let solver = try Solver(ctx, logic: nil)
-        for inv in SymbolicInvariants.all { try solver.assert(inv.holds(setting, pre)) }
-        try solver.assert(step.inScope)
-        try solver.assert(precondition)
         let witness = try vacuity.witness(pre: pre, inScope: step.inScope, precondition: precondition,
                                           timeoutMilliseconds: min(options.timeoutMilliseconds, 10_000))
-        let vacuous = witness == nil
         let view = TransitionView(pre: pre, step: step, call: call, caller: caller)
-        let quick = try Solver(ctx, logic: nil)
-        try quick.assert(step.inScope)
-        try quick.assert(precondition)
+        let family = Family(family: family, view: view, base: [step.inScope, precondition], vacuous: witness == nil,
+                            hypotheses: SymbolicInvariants.all.map { $0.hypothesis(setting, pre) },
+                            preconditions: family.universalPreconditions(kernel, pre: pre, call))
         var out: [ProofObligation] = []
         for inv in SymbolicInvariants.all where wanted(inv.id, options) {
-            let witnesses = try inv.bound.map { (b) throws(SMTError) in try ctx.freshConstant("w", sort(b, v)) }
-            let goal = try inv.violated(setting, step.state, witnesses: witnesses)
-            let ground = try GroundTerms(view, witnesses: zip(inv.bound, witnesses).map { ($0, $1) }, kernel)
-            out.append(try discharge(inv.id, family, goal, vacuous, Phases(ground: ground, quickly: quick, fully: solver), setting, pre, options) { (m) throws(SMTError) in
-                try CounterexampleText.describe(m, view, witnesses: zip(inv.bound, witnesses).map { ($0, $1) }, kernel)
-            })
+            let witnesses = try inv.bound.map { (b) throws(SMTError) in try ctx.freshConstant("w", b.sort(v)) }
+            let goal = Goal(id: inv.id, witnesses: zip(inv.bound, witnesses).map { ($0, $1) },
+                            ground: try inv.violated(setting, step.state, witnesses: witnesses), universal: [])
+            out.append(try discharge(goal, family, setting, options))
             progress(out[out.count - 1])
         }
         for prop in SymbolicTransitions.all where wanted(prop.id, options) {
-            let witnesses = try prop.bound.map { (b) throws(SMTError) in try ctx.freshConstant("w", sort(b, v)) }
-            let goal = try prop.body(setting, view, witnesses).not()
-            let ground = try GroundTerms(view, witnesses: zip(prop.bound, witnesses).map { ($0, $1) }, kernel)
-            out.append(try discharge(prop.id, family, goal, vacuous, Phases(ground: ground, quickly: quick, fully: solver), setting, pre, options) { (m) throws(SMTError) in
-                try CounterexampleText.describe(m, view, witnesses: zip(prop.bound, witnesses).map { ($0, $1) }, kernel)
-            })
+            let witnesses = try prop.bound.map { (b) throws(SMTError) in try ctx.freshConstant("w", b.sort(v)) }
+            var universal: [Hypothesis] = []
+            if let alt = prop.unless {
+                universal.append(Hypothesis(name: "\(prop.id) alternative", sorts: alt.bound.map { $0.sort(v) }) { (y) throws(SMTError) in
+                    try alt.body(setting, view, witnesses, y).not()
+                })
+            }
+            let goal = Goal(id: prop.id, witnesses: zip(prop.bound, witnesses).map { ($0, $1) },
+                            ground: try prop.body(setting, view, witnesses).not(), universal: universal)
+            out.append(try discharge(goal, family, setting, options))
             progress(out[out.count - 1])
         }
         return out
     }
 
-    static func sort(_ b: BoundSort, _ v: Vocabulary) -> Sort {
-        switch b {
-        case .slot, .node, .object: v.bv16
-        case .factory, .domain: v.bv8
-        }
+    /// What every obligation of one family shares.
+    struct Family {
+        var family: ProofFamily
+        var view: TransitionView
+        /// Quantifier-free hypotheses: the step is in scope, the event's preconditions.
+        var base: [Expr]
+        var vacuous: Bool
+        /// The ∀-invariants of the pre-state.
+        var hypotheses: [Hypothesis]
+        /// The event's ∀-preconditions.
+        var preconditions: [Hypothesis]
     }
 
-    /// The two solvers of a family: instances only (fast), then the ∀-hypotheses.
-    struct Phases {
-        var ground: GroundTerms
-        var quickly: Solver
-        var fully: Solver
+    /// The negated property: a ground part over its witnesses and, for a
+    /// property with an existential alternative, a ∀ part.
+    struct Goal {
+        var id: String
+        var witnesses: [(BoundSort, Expr)]
+        var ground: Expr
+        var universal: [Hypothesis]
     }
 
-    static func discharge(_ id: String, _ family: ProofFamily, _ goal: Expr, _ vacuous: Bool, _ phases: Phases,
-                          _ setting: ProofSetting, _ pre: SymbolicState, _ options: ProofOptions,
-                          describe: (Model) throws(SMTError) -> [String]) throws(SMTError) -> ProofObligation {
+    /// Decides one obligation quantifier-free (`LazyInstantiation`): the
+    /// invariants are first instantiated at the goal's ground terms, then
+    /// wherever a model shows an instance missing. A confirmed model is a
+    /// counterexample whose pre-state satisfies every invariant.
+    static func discharge(_ goal: Goal, _ f: Family, _ setting: ProofSetting, _ options: ProofOptions) throws(SMTError) -> ProofObligation {
         let start = Date()
-        if vacuous { return ProofObligation(property: id, family: family.name, verdict: .vacuous, seconds: 0) }
-        let quick = phases.quickly
-        try quick.push()
-        for i in try phases.ground.instances(SymbolicInvariants.all, setting, pre) { try quick.assert(i) }
-        try quick.assert(goal)
-        let first = try quick.check(timeoutMilliseconds: min(options.timeoutMilliseconds, 20_000))
-        try quick.pop()
-        if ProcessInfo.processInfo.environment["L4SPEC_DEBUG_PROVE"] != nil {
-            FileHandle.standardError.write(Data("debug: \(id) \(family.name) instances phase: \(first) after \(Date().timeIntervalSince(start)) s, \(phases.ground.slots.count) slots \(phases.ground.nodes.count) nodes \(phases.ground.objects.count) objects \(phases.ground.domains.count) domains\n".utf8))
-        }
-        if first.isUnsat { return ProofObligation(property: id, family: family.name, verdict: .proved, seconds: Date().timeIntervalSince(start)) }
-        let solver = phases.fully
-        try solver.push()
-        try solver.assert(goal)
-        let result = try solver.check(timeoutMilliseconds: options.timeoutMilliseconds)
+        let name = f.family.name
+        if f.vacuous { return ProofObligation(property: goal.id, family: name, verdict: .vacuous, seconds: 0) }
+        let kernel = setting.kernel
+        let ground = try GroundTerms(f.view, witnesses: goal.witnesses, kernel)
+        // The goal's ∀ part and the ∀-preconditions are seeded too: enough,
+        // often, to prove the obligation without a second round.
+        let seeds = try ground.instances(SymbolicInvariants.all, setting, f.view.pre) + ground.objectInstances(goal.universal + f.preconditions)
+        let engine = LazyInstantiation(setting.v.context)
+        engine.repairs = try SymbolicState.repairGroups([f.view.pre], setting.v)
+        let outcome = try engine.decide(f.base + seeds + [goal.ground], hypotheses: f.hypotheses + f.preconditions + goal.universal,
+                                        timeoutMilliseconds: options.timeoutMilliseconds)
         let verdict: ProofVerdict
-        switch result {
+        switch outcome {
         case .unsat: verdict = .proved
-        case .sat(let model):
-            verdict = .refuted(Counterexample(lines: try describe(model), reachability: CounterexampleText.reachability))
-        case .unknown(let reason): verdict = .unknown(reason)
+        case .sat(let model, _):
+            let lines = try CounterexampleText.describe(model, f.view, witnesses: goal.witnesses, kernel)
+            verdict = .refuted(Counterexample(lines: lines, reachability: CounterexampleText.reachability))
+        case .unknown(let why): verdict = .unknown(why)
         }
-        try solver.pop()
-        return ProofObligation(property: id, family: family.name, verdict: verdict, seconds: Date().timeIntervalSince(start))
+        if ProcessInfo.processInfo.environment["L4SPEC_DEBUG_PROVE"] != nil {
+            FileHandle.standardError.write(Data("debug: \(goal.id) \(name): \(outcome.summary) after \(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(seeds.count) seed instances\n".utf8))
+        }
+        return ProofObligation(property: goal.id, family: name, verdict: verdict, seconds: Date().timeIntervalSince(start))
     }
 }
 

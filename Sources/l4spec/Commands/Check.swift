@@ -44,9 +44,16 @@ extension L4Spec {
             guard timeout > 0 && timeout <= 86_400 else { throw ValidationError("--timeout must be in (0, 86400] seconds") }
         }
 
+        /// The bounds in force, for the JSON envelope.
+        var settings: [Setting] {
+            [Setting("properties", properties.isEmpty ? "all" : properties.joined(separator: ", ")),
+             Setting("max_states", "\(maxStates)"), Setting("max_depth", maxDepth.map { "\($0)" } ?? "each scenario's own depth bound"),
+             Setting("timeout_s", "\(timeout)"), Setting("symmetry", "\(symmetry)")]
+        }
+
         func run() throws {
             let entries = try CheckPipeline.entries(properties)
-            let timestamp = try format == .junit ? JUnitRendering.sourceDateEpoch(ProcessInfo.processInfo.environment) : nil
+            let timestamp = try OutputPrinter.timestamp()
             let names = scenarios.isEmpty ? ScenarioLoader.builtInNames : scenarios
             let loaded = try names.map { n throws(InputError) in try ScenarioLoader.resolve(n, relativeTo: ".") }
             var options = CheckOptions()
@@ -68,7 +75,12 @@ extension L4Spec {
             }
             switch format {
             case .text: break
-            case .json: print(CheckRendering.json(reports, tracePaths: paths))
+            case .json:
+                var sources = OutputSources()
+                let records = reports.flatMap { CheckRecords.records($0, tracePaths: paths[$0.scenario.name] ?? [:], sources: &sources) }
+                let report = OutputReport(command: "check", tool: OutputPrinter.tool(), timestamp: OutputJSON.timestamp(timestamp),
+                                          settings: settings, results: records, seconds: reports.reduce(0) { $0 + $1.seconds })
+                OutputPrinter.emit(report, .json, details: CheckRendering.json(reports, tracePaths: paths))
             case .junit: print(JUnitRendering.xml(reports, tracePaths: paths, timestamp: timestamp), terminator: "")
             case .sarif: print(SarifRendering.json(reports, tracePaths: paths, toolVersion: L4Spec.configuration.version))
             }
@@ -76,8 +88,4 @@ extension L4Spec {
             if reports.contains(where: \.inconclusive) { throw ExitCode(3) }
         }
     }
-}
-
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, junit, sarif
 }

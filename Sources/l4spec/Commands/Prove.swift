@@ -16,11 +16,27 @@ extension L4Spec {
         @Option(name: .customLong("timeout-ms"), help: "Z3 time limit per obligation in milliseconds.")
         var timeoutMilliseconds = 30_000
 
-        @Option(help: "Output format: text or json.")
-        var format: ProveFormat = .text
+        @Option(help: "Output format: text, json (l4spec-output/1), junit or sarif.")
+        var format: OutputFormat = .text
+
+        @Option(name: .customLong("noninterference"), help: "Check the noninterference unwinding conditions (INFO-3, INFO-4, INFO-5) for this scenario's policy instead of the inductive proofs (built-in name or YAML file; repeatable).")
+        var noninterference: [String] = []
+
+        @Option(name: .customLong("ni-observation"), help: "What a domain observes for --noninterference: inbound (the items of every domain that may flow to it; default) or owned (its own items only).")
+        var niObservation = "inbound"
+
+        @Option(name: .customLong("bmc"), help: "Bounded model check instead: K symbolic steps (encoded calls with any arguments) from the boot state of the SCENARIO argument, the properties checked after each step.")
+        var bmc: Int?
+
+        @Argument(help: "With --bmc: the scenario (built-in name or YAML file).")
+        var scenario: String?
+
+        @Option(help: "With --bmc: directory for the counterexample trace.")
+        var out = "l4spec-out"
 
         func validate() throws {
             guard (1...3_600_000).contains(timeoutMilliseconds) else { throw ValidationError("--timeout-ms must be in 1...3600000") }
+            try validateBoundedModelCheck()
             let known = Set(ProofCatalogue.ids)
             for p in properties where !known.contains(p) {
                 throw ValidationError("unknown property '\(p)' for prove (symbolic forms: \(ProofCatalogue.ids.joined(separator: ", ")))")
@@ -28,19 +44,28 @@ extension L4Spec {
         }
 
         func run() throws {
+            if !noninterference.isEmpty { return try runNoninterference() }
+            if let depth = bmc { return try runBoundedModelCheck(depth) }
+            let timestamp = try OutputPrinter.timestamp()
             var options = ProofOptions()
             options.timeoutMilliseconds = UInt32(timeoutMilliseconds)
             options.properties = Set(properties)
             let report = try Prover.run(options) { o in
                 FileHandle.standardError.write(Data("prove: \(o.property) \(o.family): \(o.verdict.word) (\(String(format: "%.2f", o.seconds)) s)\n".utf8))
             }
-            print(format == .json ? ProofRendering.json(report) : ProofRendering.text(report), terminator: "")
+            if format == .text {
+                print(ProofRendering.text(report), terminator: "")
+            } else {
+                var sources = OutputSources()
+                let records = ProveRecords.records(report, timeoutMilliseconds: options.timeoutMilliseconds, sources: &sources)
+                let settings = [Setting("timeout_ms", "\(timeoutMilliseconds)"),
+                                Setting("properties", properties.isEmpty ? "all" : properties.joined(separator: ", "))]
+                let output = OutputReport(command: "prove", tool: OutputPrinter.tool(z3: report.z3Version), timestamp: OutputJSON.timestamp(timestamp),
+                                          settings: settings, results: records, seconds: report.obligations.reduce(0) { $0 + $1.seconds })
+                OutputPrinter.emit(output, format, details: ProofRendering.json(report))
+            }
             if report.obligations.contains(where: { $0.verdict.word == "refuted" }) { throw ExitCode(1) }
             if !report.allProved { throw ExitCode(3) }
         }
     }
-}
-
-enum ProveFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
 }

@@ -39,8 +39,8 @@ extension L4Spec {
         @Option(help: "Edges: depth limit (default: the scenario's own depth bound).")
         var maxDepth: Int?
 
-        @Option(help: "Output format: text, json or junit.")
-        var format: RefineFormat = .text
+        @Option(help: "Output format: text, json (l4spec-output/1), junit or sarif.")
+        var format: OutputFormat = .text
 
         @Option(help: "Directory for the shrunk divergence traces.")
         var out = "l4spec-out"
@@ -64,7 +64,7 @@ extension L4Spec {
         }
 
         func run() throws {
-            let timestamp = try format == .junit ? JUnitRendering.sourceDateEpoch(ProcessInfo.processInfo.environment) : nil
+            let timestamp = try OutputPrinter.timestamp()
             var options = RefineOptions()
             options.maxStates = maxStates
             options.maxDepth = maxDepth
@@ -91,15 +91,16 @@ extension L4Spec {
             let report = RefineReport(cases: cases, seconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
             switch format {
             case .text: print(RefineRendering.text(report))
-            case .json: print(RefineRendering.json(report))
             case .junit: print(RefineRendering.junit(report, timestamp: timestamp), terminator: "")
+            case .json, .sarif:
+                var sources = OutputSources()
+                let settings = [Setting("max_states", "\(maxStates)"), Setting("max_depth", maxDepth.map { "\($0)" } ?? "each scenario's own depth bound")]
+                let output = OutputReport(command: "refine", tool: OutputPrinter.tool(), timestamp: OutputJSON.timestamp(timestamp), settings: settings,
+                                          results: RefineRecords.records(report, sources: &sources), seconds: report.seconds)
+                OutputPrinter.emit(output, format, details: RefineRendering.json(report))
             }
             if report.diverged { throw ExitCode(1) }
             if report.inconclusive { throw ExitCode(3) }
         }
     }
-}
-
-enum RefineFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, junit
 }

@@ -15,9 +15,23 @@ extension L4Spec {
         @Flag(help: "Print the full state after every step instead of the diff.")
         var state = false
 
+        @Option(help: "Output format: text, json (l4spec-output/1), junit or sarif.")
+        var format: OutputFormat = .text
+
         func run() throws {
+            let timestamp = try OutputPrinter.timestamp()
+            let start = ContinuousClock.now
             let (t, scenario) = try TraceRunner.load(path: trace)
             let result = TraceRunner.run(t, on: scenario)
+            guard format == .text else {
+                let d = ContinuousClock.now - start
+                let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+                let record = ReplayRecords.run(result, path: trace, seconds: seconds)
+                let report = OutputReport(command: "run", tool: OutputPrinter.tool(), timestamp: OutputJSON.timestamp(timestamp),
+                                          results: [record], seconds: seconds)
+                OutputPrinter.emit(report, format)
+                return try OutputPrinter.exit(report)
+            }
             print("trace \(trace) on scenario \(scenario.name)")
             for step in result.steps {
                 let line = step.line.map { " (line \($0))" } ?? ""

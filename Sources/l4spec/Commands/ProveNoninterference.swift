@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Scenarios
+import Verifier
+
+/// `l4spec prove --noninterference SCENARIO` (issue 5 point 4): the
+/// unwinding conditions for each scenario's policy. Exit 0 when every
+/// condition is proved, 1 when one is refuted, 3 when one is unknown or
+/// vacuous; an unknown scenario is an input error (exit 2).
+extension L4Spec.Prove {
+    func runNoninterference() throws {
+        guard let observation = NIObservation(rawValue: niObservation) else {
+            throw ValidationError("--ni-observation must be one of \(NIObservation.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let scenarios = try noninterference.map { (name) throws(InputError) in try ScenarioLoader.resolve(name, relativeTo: ".") }
+        var options = NIOptions()
+        options.timeoutMilliseconds = UInt32(timeoutMilliseconds)
+        options.observation = observation
+        // Debugging aids (not documented): restrict families and conditions.
+        let env = ProcessInfo.processInfo.environment
+        if let f = env["L4SPEC_NI_FAMILIES"] {
+            let names = Set(f.split(separator: ",").map(String.init))
+            options.families = ProofFamily.allCases.filter { names.contains($0.name) }
+        }
+        if let c = env["L4SPEC_NI_CONDITIONS"] {
+            let names = Set(c.split(separator: ",").map(String.init))
+            options.conditions = NICondition.allCases.filter { names.contains($0.rawValue) }
+        }
+        var refuted = false, allProved = true
+        for (i, scenario) in scenarios.enumerated() {
+            let report = try Noninterference.run(scenario, options) { o in
+                FileHandle.standardError.write(Data("prove: \(scenario.name) \(o.condition.name) \(o.family): \(o.verdict.word) (\(String(format: "%.2f", o.seconds)) s)\n".utf8))
+            }
+            print((i > 0 ? "\n" : "") + NIRendering.text(report), terminator: "")
+            refuted = refuted || report.refuted
+            allProved = allProved && report.allProved
+        }
+        if refuted { throw ExitCode(1) }
+        if !allProved { throw ExitCode(3) }
+    }
+}

@@ -1,0 +1,51 @@
+import Symbolic
+import Testing
+import Verifier
+
+/// Issue 5 point 6: a proof that cannot fail proves nothing. For each
+/// encoded family that changes the state, one clause of its transition is
+/// removed through a test-only `Weakening`, and an obligation that `l4spec
+/// prove` proves on the real encoding must then be refuted, with a
+/// counterexample (a model whose pre-state satisfies every invariant). The
+/// two queries (cap_valid, cap_equal) change no state; their weakened
+/// relation is refuted in `NoninterferenceTests`.
+@Suite struct WeakenedProofTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var defect: String
+        var weakening: Weakening
+        var family: ProofFamily
+        var property: String
+        var testDescription: String { "\(defect): \(property) for \(family.name)" }
+    }
+
+    static let cases = [
+        Case(defect: "map ignores the rights mask", weakening: .noRightsMask, family: .mapObject, property: "CAP-3"),
+        Case(defect: "map ignores the rights mask", weakening: .noRightsMask, family: .mapMemory, property: "CAP-3"),
+        Case(defect: "grant keeps the source", weakening: .grantKeepsSource, family: .mapObject, property: "CAP-3"),
+        Case(defect: "unmap skips the descendants", weakening: .flatRevoke, family: .unmapMemory, property: "MAP-4"),
+        Case(defect: "deletion keeps stale slots", weakening: .keepStaleSlots, family: .unmapObject, property: "CAP-1"),
+        Case(defect: "freeing refunds nothing", weakening: .noRefund, family: .unmapObject, property: "MEM-3"),
+        Case(defect: "create ignores the quota limit", weakening: .noLimitCheck, family: .create(.gate), property: "MEM-1"),
+        Case(defect: "create ignores the quota limit", weakening: .noLimitCheck, family: .create(.factory), property: "MEM-1"),
+    ]
+
+    static func verdict(_ c: Case, _ weakening: Weakening) throws -> ProofVerdict {
+        var options = ProofOptions()
+        options.properties = [c.property]
+        options.families = [c.family]
+        options.weakening = weakening
+        options.timeoutMilliseconds = 60_000
+        let report = try Prover.run(options)
+        return try #require(report.obligations.first).verdict
+    }
+
+    @Test(arguments: cases) func weakenedTransitionIsRefuted(_ c: Case) throws {
+        #expect(try Self.verdict(c, []) == .proved, "not proved on the real encoding")
+        guard case .refuted(let cex) = try Self.verdict(c, c.weakening) else {
+            Issue.record("\(c.testDescription): the weakened encoding is not refuted")
+            return
+        }
+        #expect(cex.lines.contains { $0.hasPrefix("call: \(c.family.name)") })
+        #expect(cex.lines.count > 3, "the counterexample names no item: \(cex.lines)")
+    }
+}
