@@ -54,7 +54,9 @@ let package = Package(
         ),
         .testTarget(name: "SMTTests", dependencies: ["SMT"]),
         .testTarget(name: "KernelImplTests", dependencies: ["KernelImpl"]),
-        .testTarget(name: "RefinementTests", dependencies: ["Refinement", "Spec", "KernelImpl", "Scenarios", "Verifier"]),
+        // Runs the built l4spec binary for the command-line tests of several test targets.
+        .target(name: "CLITestSupport", path: "Tests/CLITestSupport"),
+        .testTarget(name: "RefinementTests", dependencies: ["CLITestSupport", "Refinement", "Spec", "KernelImpl", "Scenarios", "Verifier"]),
         .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "Verifier", "Scenarios", "Spec"]),
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", "SMT", "Spec", "Scenarios", "Verifier"]),
         .testTarget(name: "StateExplorerTests", dependencies: ["StateExplorer"]),
@@ -67,7 +69,7 @@ let package = Package(
             name: "ScenariosTests",
             dependencies: ["Scenarios", "Spec", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Verification", "Refinement", "Scenarios", "Spec", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "VerifierTests", dependencies: ["CLITestSupport", "Verifier", "Verification", "Refinement", "Scenarios", "Spec", .product(name: "PropertyBased", package: "swift-property-based")]),
     ],
     swiftLanguageModes: [.v6]
 )

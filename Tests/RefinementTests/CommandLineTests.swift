@@ -1,3 +1,4 @@
+import CLITestSupport
 import Foundation
 import Refinement
 import Scenarios
@@ -6,37 +7,10 @@ import Testing
 /// `l4spec refine` and `l4spec show` as a user runs them: exit codes
 /// (DESIGN §9: 0 agree, 1 divergence, 2 bad input, 3 inconclusive) and messages.
 @Suite(.serialized) struct RefineCommandLineTests {
-    static var binary: URL? {
-        let fm = FileManager.default
-        let sibling = Bundle.main.bundleURL.appendingPathComponent("l4spec")
-        if fm.isExecutableFile(atPath: sibling.path) { return sibling }
-        for config in ["debug", "release"] {
-            let candidate = Fixtures.packageRoot.appendingPathComponent(".build/\(config)/l4spec")
-            if fm.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
-    }
-
-    struct Run {
-        var code: Int32
-        var out: String
-        var err: String
-    }
+    typealias Run = L4SpecCLI.Run
 
     func l4spec(_ args: [String]) throws -> Run {
-        let exe = try #require(Self.binary, "build the l4spec product first")
-        let p = Process()
-        p.executableURL = exe
-        p.arguments = args
-        p.currentDirectoryURL = Fixtures.packageRoot
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        try L4SpecCLI.run(args, packageRoot: Fixtures.packageRoot)
     }
 
     static let trace = "Conformance/ipc/call-reply.json"

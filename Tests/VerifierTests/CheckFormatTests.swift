@@ -1,3 +1,4 @@
+import CLITestSupport
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -199,31 +200,8 @@ import Testing
 
 /// The formats through the built binary: exit codes and parseable stdout.
 @Suite(.serialized) struct CheckFormatCommandLineTests {
-    /// The binary next to the test bundle first (`--scratch-path`), so a stale
-    /// `.build` of another configuration is not what gets tested.
-    static var binary: URL? {
-        let fm = FileManager.default
-        var candidates = [Bundle.main.bundleURL.appendingPathComponent("l4spec")]
-        let root = SpecRuleLocations.compiledPackageRoot
-        candidates += ["debug", "release"].map { root.appendingPathComponent(".build/\($0)/l4spec") }
-        return candidates.first { fm.isExecutableFile(atPath: $0.path) }
-    }
-
-    func l4spec(_ args: [String], environment: [String: String] = [:]) throws -> (code: Int32, out: String, err: String) {
-        let exe: URL = try #require(Self.binary, "build the l4spec product first")
-        let p = Process()
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        p.executableURL = exe
-        p.arguments = args
-        p.currentDirectoryURL = SpecRuleLocations.compiledPackageRoot
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    func l4spec(_ args: [String], environment: [String: String] = [:]) throws -> L4SpecCLI.Run {
+        try L4SpecCLI.run(args, packageRoot: SpecRuleLocations.compiledPackageRoot, environment: environment)
     }
 
     static func outDir() -> String {

@@ -1,3 +1,4 @@
+import CLITestSupport
 import Foundation
 import Testing
 
@@ -10,39 +11,10 @@ import Testing
         return url
     }()
 
-    static var binary: URL? {
-        let fm = FileManager.default
-        // The binary built with the tests sits next to the test bundle (also with
-        // `swift test --scratch-path X`); prefer it to another build's binary.
-        let sibling = Bundle.main.bundleURL.appendingPathComponent("l4spec")
-        if fm.isExecutableFile(atPath: sibling.path) { return sibling }
-        for config in ["debug", "release"] {
-            let candidate = packageRoot.appendingPathComponent(".build/\(config)/l4spec")
-            if fm.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
-    }
-
-    struct Run {
-        var code: Int32
-        var out: String
-        var err: String
-    }
+    typealias Run = L4SpecCLI.Run
 
     func l4spec(_ args: [String], in dir: URL? = nil) throws -> Run {
-        let exe = try #require(Self.binary, "build the l4spec product first (./run-tests does)")
-        let p = Process()
-        p.executableURL = exe
-        p.arguments = args
-        p.currentDirectoryURL = dir ?? Self.packageRoot
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        try L4SpecCLI.run(args, packageRoot: Self.packageRoot, directory: dir)
     }
 
     func temp(_ name: String, _ text: String) throws -> String {
