@@ -144,12 +144,12 @@ enum CapabilityProperties {
             permitted source: a factory.create by the acting thread into its own task (a new object, all rights); a \
             task.map by the acting thread from the corresponding slot of the source task, with rights ⊆ source ∩ mask \
             (R always); or an IPC transfer into a receive window from the sending thread's item, with rights ⊆ source \
-            ∩ mask. A page that gains a mapping (or rights) has rights ⊆ those its parent (or the granted source node) \
-            had before the step (kernel-api §4.5–§4.7, §3.4; NOVA ctrl_pd).
+            ∩ mask. The rights a page gains (a new mapping, or rights it did not have) are ⊆ those its parent (or the \
+            granted source node) had before the step (kernel-api §4.5–§4.7, §3.4; NOVA ctrl_pd).
             """,
         kind: .transition,
         assumptions: [
-            "Re-mapping from the direct parent ORs rights into the child (kernel-api §4.6 rule 1); the check bounds the result by the parent's rights, which is what properties.md §8 (first refinement) requires.",
+            "Re-mapping from the direct parent ORs rights into the child (kernel-api §4.6 rule 1); the check bounds the rights the child gains by the parent's. properties.md §8 (first refinement) bounds the whole result, which fails below a grant with a narrower mask: there the child keeps rights its new parent lacks (kernel-api §4.7, Conformance/map/mem-grant-narrowing-keeps-children.json).",
             "The memory check does not re-derive the send mask of the map operation; it bounds new rights by the source node.",
             "The S right is further masked by the addressing capability (kernel-api §4.5); the check only requires ⊆ source ∩ mask.",
         ],
@@ -182,22 +182,25 @@ enum CapabilityProperties {
         return a.isMapped && (!b.isMapped || b.frame != a.frame || !a.rights.isSubset(of: b.rights))
     }
 
-    /// CAP-3 for memory: the node's rights are bounded by its parent or by the
-    /// source of a grant (a node of the same frame that left its place in the
-    /// step), as they were before the step — or, for a parent that was itself
+    /// CAP-3 for memory: the rights the node gained are bounded by its parent or
+    /// by the source of a grant (a node of the same frame that left its place in
+    /// the step), as they were before the step — or, for a parent that was itself
     /// mapped in the same step (a multi-page flexpage), by that parent's rights
-    /// if the parent is permitted in turn.
+    /// if the parent is permitted in turn. Only the gain is bounded: rights the
+    /// node kept from before are its own (rule 1 ORs; kernel-api §4.6, §4.7).
     static func pageDerivationPermitted(_ n: Int, _ before: KernelState, _ after: KernelState, depth: Int) -> Bool {
-        let a = after.pages[n]
+        let a = after.pages[n], b = before.pages[n]
+        let kept: MemRights = b.isMapped && b.frame == a.frame ? b.rights : []
+        let gained = a.rights.subtracting(kept)
         var candidates: [Int] = []
         if a.parent != absent && Int(a.parent) < before.pages.count { candidates.append(Int(a.parent)) }
         for m in 0..<before.pages.count where m != n && before.pages[m].isMapped && before.pages[m].frame == a.frame && !after.pages[m].isMapped {
             candidates.append(m)
         }
         return candidates.contains { c in
-            if before.pages[c].isMapped && before.pages[c].frame == a.frame && a.rights.isSubset(of: before.pages[c].rights) { return true }
+            if before.pages[c].isMapped && before.pages[c].frame == a.frame && gained.isSubset(of: before.pages[c].rights) { return true }
             let p = after.pages[c]
-            return depth < Capacity.pagesPerTask && p.isMapped && p.frame == a.frame && a.rights.isSubset(of: p.rights)
+            return depth < Capacity.pagesPerTask && p.isMapped && p.frame == a.frame && gained.isSubset(of: p.rights)
                 && pageGained(c, before, after) && pageDerivationPermitted(c, before, after, depth: depth + 1)
         }
     }

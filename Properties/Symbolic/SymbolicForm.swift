@@ -55,13 +55,6 @@ public struct SymbolicInvariant: Sendable {
     public let bound: [BoundSort]
     public let body: @Sendable (ProofSetting, SymbolicState, [Expr]) throws(SMTError) -> Expr
 
-    /// The closed formula (for hypotheses).
-    public func holds(_ p: ProofSetting, _ s: SymbolicState) throws(SMTError) -> Expr {
-        var vars: [Expr] = []
-        for b in bound { vars.append(try p.v.bound("x", b.sort(p.v))) }
-        return try p.v.context.forall(vars, body(p, s, vars))
-    }
-
     /// Its negation with the bound variables as fresh constants (Skolemised goal).
     public func violated(_ p: ProofSetting, _ s: SymbolicState, witnesses: [Expr]) throws(SMTError) -> Expr {
         try body(p, s, witnesses).not()

@@ -67,13 +67,14 @@ public enum SymbolicInvariants {
         return try mapped.not().implies(rooted).and(parentOk, k.isAncestor(s, n, of: n).not())
     }
 
+    /// Frame containment only: child rights ⊆ parent rights fails after a grant
+    /// with a narrower mask (kernel-api §4.7); CAP-3 bounds rights per step.
     static let map2 = SymbolicInvariant(
-        id: "MAP-2", title: "a child mapping's rights are within its parent's", strengthening: false, bound: [.node]
+        id: "MAP-2", title: "a child mapping maps its parent's frame", strengthening: false, bound: [.node]
     ) { (p, s, x) throws(SMTError) in
-        let k = p.kernel, v = p.v, n = x[0]
+        let k = p.kernel, n = x[0]
         let child = try k.isMapped(s, n).and(s.pageRooted.select(n).not())
-        let extra = try s.pageRights.select(n).bvand(s.pageRights.select(s.pageParent.select(n)).bvnot())
-        return try child.implies(extra.eq(v.b8(0)))
+        return try child.implies(s.pageFrame.select(n).eq(s.pageFrame.select(s.pageParent.select(n))))
     }
 
     static let map3 = SymbolicInvariant(

@@ -48,11 +48,14 @@ public enum SymbolicTransitions {
                 grantEmpties = try m.grant.and(inserted).implies(post.slotKind.select(src).eq(v.b8(0)))
             } else {
                 let src = try k.at(st, m.index), dst = try k.at(dt, m.sndBase)
-                // Within the mask too (with what the destination already had: rule 1 of §4.6 only adds).
-                let allowed = try k.isMapped(pre, n).ite(m.mask.bvor(pre.pageRights.select(n)), m.mask)
+                // Only the gain is bounded by the source and the mask: rule 1 of §4.6 ORs into what the
+                // destination had, which may exceed the source below a narrowing grant (§4.7).
+                let kept = try k.isMapped(pre, n).and(pre.pageFrame.select(n).eq(pre.pageFrame.select(src)))
+                    .ite(pre.pageRights.select(n), v.b8(0))
+                let gained = try post.pageRights.select(n).bvand(kept.bvnot())
                 pageFromSource = try n.eq(dst).and(post.pageFrame.select(n).eq(pre.pageFrame.select(src)),
-                                                   within(post.pageRights.select(n), pre.pageRights.select(src), v),
-                                                   within(post.pageRights.select(n), allowed, v))
+                                                   within(gained, pre.pageRights.select(src), v),
+                                                   within(gained, m.mask, v))
             }
         case .create(let c):
             let created = try k.at(pre.threadTask.select(t.caller), c.slot)

@@ -81,6 +81,12 @@ public struct SymbolicState {
         ("owner", \.owner),
     ] }
 
+    /// Every field, the configuration included: for evaluating a state in
+    /// a model or substituting one state for another.
+    public static var fields: [(String, WritableKeyPath<SymbolicState, Expr>)] {
+        arrayFields + [("slotBound", \.slotBound), ("pageBound", \.pageBound)]
+    }
+
     /// `condition ? a : b`, field by field (the configuration is shared).
     public static func ite(_ condition: Expr, _ a: SymbolicState, _ b: SymbolicState) throws(SMTError) -> SymbolicState {
         var r = b

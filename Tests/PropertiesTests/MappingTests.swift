@@ -36,11 +36,11 @@ enum MappingCases {
             s.pages[KernelState.pageIndex(w.B, 1)] = PageEntry(frame: FrameID(5), rights: [.r], parent: KernelState.pageIndex(w.A, 1))
             return Check.state("MAP-1", s, w.context())
         },
-        PropertyCase("MAP-2", "a child has more rights than its parent") {
+        PropertyCase("MAP-2", "a child maps another frame than its parent") {
             var w = World()
             w.page(w.B, 1, frame: 0, rights: [.r], from: (w.A, 0))
             var s = w.state
-            s.pages[KernelState.pageIndex(w.B, 1)].rights = .all
+            s.pages[KernelState.pageIndex(w.B, 1)].frame = 1
             return Check.state("MAP-2", s, w.context())
         },
         PropertyCase("MAP-3", "a frame writable in A is mapped in B without a flow A → B") {
@@ -99,6 +99,31 @@ enum MappingCases {
             _ = s.invoke(unmapOwn([.w]))
             #expect(s.page(w.B, PageIndex(1)).rights == [.r])
             return out + Check.state("MAP-2", s, ctx)
+        },
+        PropertyCase("MAP-2", "below a grant with a narrower mask (kernel-api §4.7)") {
+            // A:2 (RWX) has the child B:1 (RW). Granting A:2 to B:2 with mask X moves the
+            // node with X only; B:1 keeps RW, and a re-map of X from B:2 ORs X into it.
+            var (w, _) = mapper()
+            w.page(w.A, 2, frame: 2, rights: .all)
+            w.page(w.B, 1, frame: 2, rights: [.r, .w], from: (w.A, 2))
+            let ctx = w.context()
+            var s = w.state
+            let grant = Invocation.taskMap(dst: .slot(SlotIndex(5)), src: .slot(SlotIndex(1)),
+                                           item: SendItem(space: .memory, index: 2, rights: MemRights.x.rawValue, grant: true),
+                                           order: 0, sndBase: 2)
+            let remap = Invocation.taskMap(dst: .slot(SlotIndex(5)), src: .slot(SlotIndex(5)),
+                                           item: SendItem(space: .memory, index: 2, rights: MemRights.x.rawValue), order: 0, sndBase: 1)
+            var out: [String] = []
+            for inv in [grant, remap] {
+                let before = s
+                let r = s.invoke(inv)
+                #expect(r.outcome == .success)
+                out += Check.state("MAP-2", s, ctx) + Check.edge("CAP-3", before, .invoke(cpu: cpu0, inv), r, s, ctx)
+            }
+            #expect(!s.page(w.A, PageIndex(2)).isMapped)
+            #expect(s.page(w.B, PageIndex(2)).rights == [.x])
+            #expect(s.page(w.B, PageIndex(1)).rights == .all)
+            return out
         },
         PropertyCase("MAP-3", "shared frame with the flow allowed") {
             let (w, ctx) = mapper()

@@ -53,6 +53,13 @@ import Verifier
         }
         #expect(pair.lines.contains { $0.hasPrefix("action: ") })
         #expect(pair.lines.contains { $0.hasPrefix("result: ") })
+
+        // The machine formats: one failing `l4spec-output/1` record carrying the pair.
+        let records = NIRendering.records(report, timeoutMilliseconds: 120_000)
+        #expect(records.map(\.outcome) == [.fail])
+        #expect(records.first?.evidence?.steps.count == pair.lines.count)
+        let output = OutputReport(command: "prove", tool: ToolInfo(version: "9.9.9", z3: report.z3Version), results: records, seconds: 1)
+        try OutputValidation.expectValidOutput(OutputJSON.render(output, details: NIRendering.json([report])))
     }
 
     /// Two peers that may flow to each other; x holds two capabilities to

@@ -20,4 +20,30 @@ import Verifier
         #expect(!report.assumptions.isEmpty)
         #expect(ProofRendering.text(report).contains("6 obligations: 6 proved"))
     }
+
+    /// Point 8: two workers, one Z3 context each, give the one-worker report
+    /// (same obligations in the same order, same verdicts).
+    @Test func twoWorkersGiveTheOneWorkerReport() throws {
+        var options = ProofOptions()
+        options.properties = ["CAP-1", "MAP-4"]
+        options.families = [.unmapMemory, .capValid, .capEqual]
+        options.timeoutMilliseconds = 60_000
+        let one = try Prover.run(options)
+        let two = try Prover.run(options, workers: 2)
+        #expect(two.obligations.map { "\($0.property) \($0.family)" } == one.obligations.map { "\($0.property) \($0.family)" })
+        #expect(two.obligations.map(\.verdict) == one.obligations.map(\.verdict))
+        #expect(two.obligations.count == 6 && two.allProved)
+    }
+
+    /// Point 6: a witness search that runs out of time leaves the family
+    /// undecided; only unsat from every witness makes it vacuous.
+    @Test func aTimedOutWitnessSearchIsNotVacuous() throws {
+        var options = ProofOptions()
+        options.properties = ["CAP-1"]
+        options.families = [.mapMemory, .create(.task)]
+        options.timeoutMilliseconds = 1
+        for o in try Prover.run(options).obligations {
+            #expect(o.verdict != .vacuous, "\(o.property) \(o.family) called vacuous after a 1 ms search")
+        }
+    }
 }

@@ -38,7 +38,7 @@ public enum ProveRecords {
             case .vacuous:
                 rec.outcome = unknownPasses ? .pass : .inconclusive
                 rec.limit = "vacuity witness search within min(\(timeoutMilliseconds) ms, 10 s)"
-                rec.detail = "not proved: no witness state for the hypotheses was found within min(time limit, 10 s) (vacuous, or the witness search timed out)"
+                rec.detail = "not proved: every witness state answered that no arguments put the call in scope under the hypotheses (vacuous)"
             }
             return rec
         }

@@ -75,13 +75,7 @@ struct BMCStep {
         case .map(let m): return try within(m.mask, m.space == .object ? 0xF : 0x7)
         case .unmap(let u): return try within(u.rights, u.space == .object ? 0xF : 0x7)
         case .create(let c):
-            let capacity = switch c.kind {
-            case .task: Capacity.tasks
-            case .thread: Capacity.threads
-            case .gate: Capacity.gates
-            case .irq: Capacity.irqs
-            case .factory: Capacity.factories
-            }
+            let capacity = ObjectKind(rawValue: c.kind.code)?.capacity ?? 0
             var free: [Expr] = []
             for i in 0..<capacity { free.append(try k.life(s, k.ref(c.kind.code, v.b8(UInt8(i)))).eq(v.b8(LifeValue.free))) }
             var first = try v.truth(false)

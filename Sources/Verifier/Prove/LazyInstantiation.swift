@@ -9,15 +9,6 @@ struct Hypothesis {
     var body: ([Expr]) throws(SMTError) -> Expr
 }
 
-/// Array constants whose model values are canonicalised before the
-/// hypotheses are evaluated: outside the indices the formulas read, each
-/// gets `neutral` (an empty slot, an unmapped page, a free object). The
-/// arrays of one group are asserted equal, so they share their entries.
-struct RepairGroup {
-    var arrays: [Expr]
-    var neutral: Expr
-}
-
 /// Decides `assertions ∧ ∀ hypotheses` with quantifier-free queries only, by
 /// counterexample-guided instantiation (reference "Swift + Z3" §6: "treat
 /// `sat` from the instantiated form as 'maybe', and confirm it against a
@@ -59,8 +50,6 @@ final class LazyInstantiation {
         self.reducer = reducer ?? ArrayReadReducer(context)
     }
 
-    /// Z3's random seed for the round queries (0: Z3's default).
-    var seed: UInt32 = 0
     /// The state arrays to canonicalise (see the type's comment).
     var repairs: [RepairGroup] = []
 
@@ -76,15 +65,11 @@ final class LazyInstantiation {
         var reduced: [Expr] = []
         for e in assertions { reduced.append(try reducer.reduce(e)) }
         var incremental: Solver?
-        let env = ProcessInfo.processInfo.environment
-        let useIncremental = env["L4SPEC_LAZY_INCREMENTAL"] != "0"
-        let termMode = Int(env["L4SPEC_LAZY_TERMS"] ?? "2") ?? 2
         for round in 1...maxRounds {
-            let left = Self.milliseconds(until: deadline)
-            guard left > 0 else { return .unknown("timeout") }
+            guard Self.milliseconds(until: deadline) > 0 else { return .unknown("timeout") }
             let roundStart = Date()
             let answer = if let inc = incremental {
-                try inc.check(timeoutMilliseconds: left)
+                try inc.check(timeoutMilliseconds: max(1, Self.milliseconds(until: deadline)))
             } else {
                 try restarting(reduced, deadline)
             }
@@ -93,38 +78,49 @@ final class LazyInstantiation {
             case .unsat: return .unsat(rounds: round)
             case .unknown(let why): return .unknown(why)
             case .sat(let model):
-                let t0 = Date()
                 let (from, to) = try repaired(model)
-                let t1 = Date()
-                let maxDepth = termMode == 0 ? -1 : termMode == 1 ? 1_000 : 2
-                let terms = try TermsByValue(reducer.allReadIndices.filter { reducer.readDepth($0) <= maxDepth }, model, context)
-                trace("  repair \(String(format: "%.2f", t1.timeIntervalSince(t0))) s, terms \(String(format: "%.2f", Date().timeIntervalSince(t1))) s, \(reducer.allReadIndices.count) reads")
-                var added: [Expr] = []
-                for h in hypotheses {
-                    let checkStart = Date()
-                    defer { if Date().timeIntervalSince(checkStart) > 0.5 { trace("  checking \(h.name) took \(String(format: "%.2f", Date().timeIntervalSince(checkStart))) s") } }
-                    switch try violation(h, model, from, to, deadline) {
-                    case .none: continue
-                    case .some(nil): return .unknown("timeout while confirming a model")
-                    case .some(let point?):
-                        let tuples = terms.instances(point)
-                        trace("  \(h.name) fails at \(point.map(\.description).joined(separator: ", ")): \(tuples.count) instances, e.g. \(tuples[0].map { $0.description.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: "") }.joined(separator: ", "))")
-                        for at in tuples { added.append(try reducer.reduce(h.body(at))) }
-                    }
+                guard let added = try missingInstances(hypotheses, model, from, to, deadline) else {
+                    return .unknown("timeout while confirming a model")
                 }
                 if added.isEmpty { return .sat(model.substituting(from, to), rounds: round) }
                 reduced += added
                 if let inc = incremental {
                     for e in added { try inc.assert(e) }
-                } else if useIncremental {
+                } else {
                     let inc = try Solver(context, logic: "QF_AUFBV")
-                    if seed != 0 { try inc.setRandomSeed(seed) }
                     for e in reduced { try inc.assert(e) }
                     incremental = inc
                 }
             }
         }
         return .unknown("no convergence after \(maxRounds) instantiation rounds")
+    }
+
+    /// The instances (reduced) of every hypothesis that fails in the repaired
+    /// model, at the read terms whose values are the failing point (terms of
+    /// at most two nested reads: deeper ones chase accounts of accounts, so
+    /// their literal value is used instead); nil when a check ran out of time and
+    /// no other hypothesis fails (the model can then be neither confirmed nor refined).
+    func missingInstances(_ hypotheses: [Hypothesis], _ model: Model, _ from: [Expr], _ to: [Expr], _ deadline: Date) throws(SMTError) -> [Expr]? {
+        let terms = try TermsByValue(reducer.allReadIndices.filter { reducer.readDepth($0) <= 2 }, model, context)
+        var added: [Expr] = []
+        var undecided = false
+        for h in hypotheses {
+            // A check that runs long is retried on the next round's model
+            // when other hypotheses already give instances to add.
+            let limit = Date(timeIntervalSinceNow: min(10, max(0, deadline.timeIntervalSinceNow)))
+            switch try violation(h, model, from, to, limit) {
+            case .none: continue
+            case .some(nil):
+                trace("  \(h.name): check undecided within its limit")
+                undecided = true
+            case .some(let point?):
+                let tuples = terms.instances(point)
+                trace("  \(h.name) fails at \(point.map(\.description).joined(separator: ", ")): \(tuples.count) instance(s)")
+                for at in tuples { added.append(try reducer.reduce(h.body(at))) }
+            }
+        }
+        return undecided && added.isEmpty ? nil : added
     }
 
     /// One fresh-solver query with restarts: Z3 4.8.12's run time on these
@@ -139,7 +135,7 @@ final class LazyInstantiation {
             let left = Self.milliseconds(until: deadline)
             guard left > 0 else { return .unknown("timeout") }
             let solver = try Solver(context, logic: "QF_AUFBV")
-            if seed + attempt != 0 { try solver.setRandomSeed(seed + attempt) }
+            if attempt != 0 { try solver.setRandomSeed(attempt) }
             for e in assertions { try solver.assert(e) }
             let answer = try solver.check(timeoutMilliseconds: min(limit, left))
             guard case .unknown = answer, limit < left else { return answer }
@@ -210,57 +206,6 @@ final class LazyInstantiation {
 /// Not `Sendable`: a Z3 context must stay on one thread (see `SMTContext`).
 @available(*, unavailable)
 extension LazyInstantiation: Sendable {}
-
-/// The index terms of a round's formulas by their value in its model, for
-/// instantiating a failed hypothesis at a *term* rather than at a literal
-/// (model-based instantiation as in Z3's MBQI): an instance at a literal
-/// only moves the term elsewhere in the next model, an instance at the term
-/// settles it. Besides the terms read, their task / object-index parts
-/// (high and low bytes) and object references built from 8-bit terms.
-struct TermsByValue {
-    private var table: [String: [Expr]] = [:]
-    /// At most this many terms per value, and instances per failed point.
-    static let perValue = 6, perPoint = 12
-
-    init(_ reads: [Expr], _ model: Model, _ context: SMTContext) throws(SMTError) {
-        var bytes: [Expr] = [], words: [Expr] = []
-        for i in reads {
-            switch i.bitWidth {
-            case 8: bytes.append(i)
-            case 16: words.append(i)
-            case 32: words += [try i.extract(high: 31, low: 16), try i.extract(high: 15, low: 0)]
-            default: break
-            }
-        }
-        for w in words { bytes += [try w.extract(high: 15, low: 8), try w.extract(high: 7, low: 0)] }
-        for b in bytes { try add(b, model) }
-        for w in words { try add(w, model) }
-        let byte = try context.bitVector(8)
-        for b in bytes {
-            for kind: UInt64 in 1...6 { try add(try context.bv(kind, byte).concat(b), model) }
-        }
-    }
-
-    private mutating func add(_ term: Expr, _ model: Model) throws(SMTError) {
-        let value = try model.eval(term)
-        let key = "\(term.bitWidth ?? 0):\(value)"
-        if table[key, default: []].count < Self.perValue { table[key, default: []].append(term) }
-    }
-
-    /// The terms whose value is the literal `value` (the literal itself when none was read).
-    func terms(for value: Expr) -> [Expr] { table["\(value.bitWidth ?? 0):\(value)"] ?? [value] }
-
-    /// Argument tuples for instantiating at a failed point: the terms of
-    /// each coordinate, combined (at most `perPoint` tuples).
-    func instances(_ point: [Expr]) -> [[Expr]] {
-        var tuples: [[Expr]] = [[]]
-        for x in point {
-            tuples = tuples.flatMap { t in terms(for: x).map { t + [$0] } }
-            if tuples.count > Self.perPoint { tuples = Array(tuples.prefix(Self.perPoint)) }
-        }
-        return tuples
-    }
-}
 
 extension LazyInstantiation.Outcome {
     /// For debugging output: the answer and the rounds it took.

@@ -188,7 +188,7 @@ struct NIAnchor {
             constraints.append(try kind.eq(v.b8(0)).implies(object.eq(v.b8(0)).and(rights.eq(v.b8(0)), flags.eq(v.b8(0)))))
             // A capability names an object inside Spec's table of its kind (the scheduler: one).
             for kd in ObjectKind.allCases {
-                constraints.append(try kind.eq(v.b8(kd.rawValue)).implies(lt(object, NameTable.capacityOf(kd))))
+                constraints.append(try kind.eq(v.b8(kd.rawValue)).implies(lt(object, kd.capacity)))
             }
             t.slotKind = try t.slotKind.store(key, kind)
             t.slotObject = try t.slotObject.store(key, object)
@@ -224,7 +224,7 @@ struct NIAnchor {
             let kind = try k.kindOf(key), index = try k.indexOf(key)
             var inTable: [Expr] = []
             for kd in [ObjectKind.task, .thread, .gate, .irq, .factory] {
-                inTable.append(try kind.eq(v.b8(kd.rawValue)).and(lt(index, NameTable.capacityOf(kd))))
+                inTable.append(try kind.eq(v.b8(kd.rawValue)).and(lt(index, kd.capacity)))
             }
             constraints.append(try ctx.or(inTable))
             let life = try b8("t.life"), quota = try b8("t.quota")
@@ -283,13 +283,8 @@ struct NIAnchor {
         let r = NIRelation(setting: setting, defect: defect)
         let x = try variant(secret: secret, budget)
         let t = x.t
-        let caller = try ctx.constant("caller", v.bv8)
-        let u = try ctx.constant("ni.u", v.bv8)
-        let (call, preS) = try family.call(k, pre: s)
-        let (_, preT) = try family.call(k, pre: t)
-        let stepS = try k.step(s, caller: caller, call), stepT = try k.step(t, caller: caller, call)
-        let d = try r.domain(s, caller: caller)
-        let visU = Noninterference.visible(u, setting, options.observation), visD = Noninterference.visible(d, setting, options.observation)
+        let (view, preS, preT, visU, visD) = try NIView.make(s, t, family, r, options.observation)
+        let stepS = view.stepS, stepT = view.stepT, caller = view.caller, d = view.d
         let solver = ReducingSolver(try Solver(ctx, logic: nil), ctx)
         for e in x.constraints { try solver.assert(e) }
         for (_, e) in try Self.instances(t, r, points: { (b) throws(SMTError) in try points(b, x) }) { try solver.assert(e) }
@@ -310,7 +305,6 @@ struct NIAnchor {
         case .unsat: return (nil, "none exists within the anchored variations")
         case .unknown(let why): return (nil, "Z3: \(why)")
         case .sat(let m):
-            let view = NIView(s: s, t: t, stepS: stepS, stepT: stepT, call: call, caller: caller, u: u, d: d)
             let text = NIText(policy: policy, names: scenario.names, kernelIndex: kernelIndex, kernel: k)
             let differences = try text.differences(m, s, t, x)
             if let broken = try confirm(m, t) {
@@ -326,7 +320,7 @@ struct NIAnchor {
     /// The evaluated t satisfies every invariant (nil) or the first it breaks.
     func confirm(_ m: Model, _ t: SymbolicState) throws(SMTError) -> String? {
         var c = t
-        for (_, key) in SymbolicState.fieldKeyPaths { c[keyPath: key] = try m.eval(t[keyPath: key]) }
+        for (_, key) in SymbolicState.fields { c[keyPath: key] = try m.eval(t[keyPath: key]) }
         return try Self.brokenInvariant(c, NIRelation(setting: setting, defect: defect))
     }
 
@@ -379,32 +373,6 @@ struct NIAnchor {
         lines += try text.action(m, view, .localRespect, w)
         return NIPair(secret: secret.map { policy.domainNames[$0] } ?? "", differences: differences, lines: lines)
     }
-}
-
-extension NameTable {
-    /// The table capacity of a kind (the scheduler: 1).
-    static func capacityOf(_ kind: ObjectKind) -> Int {
-        switch kind {
-        case .task: Capacity.tasks
-        case .thread: Capacity.threads
-        case .gate: Capacity.gates
-        case .irq: Capacity.irqs
-        case .factory: Capacity.factories
-        case .scheduler: 1
-        }
-    }
-}
-
-extension SymbolicState {
-    /// Every field (arrays and configuration), for evaluating a state in a model.
-    static var fieldKeyPaths: [(String, WritableKeyPath<SymbolicState, Expr>)] { [
-        ("slotKind", \.slotKind), ("slotObject", \.slotObject), ("slotRights", \.slotRights), ("slotFlags", \.slotFlags),
-        ("pageFrame", \.pageFrame), ("pageRights", \.pageRights), ("pageParent", \.pageParent), ("pageRooted", \.pageRooted),
-        ("ancestor", \.ancestor), ("life", \.life), ("counted", \.counted), ("quota", \.quota),
-        ("limit", \.limit), ("used", \.used), ("unlimited", \.unlimited),
-        ("threadTask", \.threadTask), ("gateThread", \.gateThread), ("gateWaitHead", \.gateWaitHead),
-        ("owner", \.owner), ("slotBound", \.slotBound), ("pageBound", \.pageBound),
-    ] }
 }
 
 /// A solver whose assertions have their array reads reduced first

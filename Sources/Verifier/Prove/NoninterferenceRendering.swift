@@ -35,3 +35,48 @@ public enum NIRendering {
         return "\(r.scenario): \(r.obligations.count) conditions: \(count("proved")) proved, \(count("refuted")) refuted, \(count("unknown")) unknown, \(count("vacuous")) vacuous (\(String(format: "%.1f", total)) s)"
     }
 }
+
+extension NIRendering {
+    /// One `l4spec-output/1` record per condition × system call.
+    public static func records(_ r: NIReport, timeoutMilliseconds: UInt32) -> [ResultRecord] {
+        r.obligations.map { o in
+            var rec = ResultRecord(capability: .prove, subject: "\(r.scenario): \(o.family)", property: o.condition.rawValue,
+                                   title: o.condition.name, requirement: o.condition.statement,
+                                   method: "unwinding condition over two copies of the encoded state (Z3)", verdict: o.verdict.word,
+                                   outcome: .pass, seconds: o.seconds, detail: "")
+            rec.bound = "every pair of states satisfying the invariants, 2^8 of every object"
+            rec.assumptions = r.assumptions
+            switch o.verdict {
+            case .proved:
+                rec.detail = "\(o.condition.statement) holds for \(o.family)"
+            case .refuted(let c):
+                rec.outcome = .fail
+                rec.detail = o.pair != nil ? "a concrete pair anchored at the boot state breaks it" : "two states satisfying every invariant break it"
+                rec.evidence = Evidence(kind: "model", steps: (o.pair?.lines ?? c.lines).map { EvidenceStep(text: $0) })
+            case .unknown(let why):
+                rec.outcome = .inconclusive
+                rec.limit = "Z3 time limit \(timeoutMilliseconds) ms per condition and system call"
+                rec.detail = "not proved: \(why)"
+            case .vacuous:
+                rec.outcome = .inconclusive
+                rec.detail = "not proved: no in-scope call from the boot state (vacuity witness)"
+            }
+            return rec
+        }
+    }
+
+    /// The command's own JSON document (`l4spec-prove-ni/1`).
+    public static func json(_ reports: [NIReport]) -> String {
+        let q = ProofRendering.quote
+        let items = reports.map { r in
+            let rows = r.obligations.map { o in
+                "{\"condition\": \(q(o.condition.rawValue)), \"system_call\": \(q(o.family)), \"verdict\": \(q(o.verdict.word)), \"seconds\": \(String(format: "%.4f", o.seconds))"
+                    + (o.verdict.unknownReason.map { ", \"reason\": \(q($0))" } ?? "")
+                    + (o.pair.map { ", \"pair\": [\($0.lines.map(q).joined(separator: ", "))]" } ?? "") + "}"
+            }
+            return "{\"scenario\": \(q(r.scenario)), \"observation\": \(q(r.observation.rawValue)), \"z3\": \(q(r.z3Version)), "
+                + "\"conditions\": [\(rows.joined(separator: ", "))], \"assumptions\": [\(r.assumptions.map(q).joined(separator: ", "))]}"
+        }
+        return "{\"schema\": \"l4spec-prove-ni/1\", \"reports\": [\(items.joined(separator: ", "))]}\n"
+    }
+}

@@ -18,7 +18,7 @@ struct NIText {
     func domain(_ d: UInt64) -> String { policy.name(d, kernel: kernelIndex) }
 
     func object(_ kind: UInt64, _ index: UInt64) -> String {
-        if let kd = ObjectKind(rawValue: UInt8(truncatingIfNeeded: kind)), kind < 256, index < UInt64(NameTable.capacityOf(kd)) {
+        if let kd = ObjectKind(rawValue: UInt8(truncatingIfNeeded: kind)), kind < 256, index < UInt64(kd.capacity) {
             return names.name(ObjectRef(kd, Int(index)))
         }
         let k = Int(kind)

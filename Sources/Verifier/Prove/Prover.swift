@@ -74,11 +74,7 @@ public enum Prover {
     ]
 
     public static func run(_ options: ProofOptions, progress: (ProofObligation) -> Void = { _ in }) throws(SMTError) -> ProofReport {
-        let ctx = try SMTContext()
-        let v = try Vocabulary(ctx)
-        let kernel = SymbolicKernel(v, weakening: options.weakening)
-        let setting = try ProofSetting(kernel: kernel)
-        let vacuity = try Vacuity(setting)
+        let (setting, vacuity) = try prepare(options)
         var obligations: [ProofObligation] = []
         for family in options.families {
             obligations += try prove(family, setting, vacuity, options, progress)
@@ -86,6 +82,12 @@ public enum Prover {
         let aux = SymbolicInvariants.strengthening.map { ($0.id, $0.title) }
         return ProofReport(obligations: obligations, z3Version: SMTContext.version, strengthening: aux,
                            assumptions: assumptions, notEncoded: notEncoded)
+    }
+
+    /// A fresh Z3 context with the kernel encoding and the vacuity witnesses.
+    static func prepare(_ options: ProofOptions) throws(SMTError) -> (ProofSetting, Vacuity) {
+        let setting = try ProofSetting(kernel: SymbolicKernel(Vocabulary(SMTContext()), weakening: options.weakening))
+        return (setting, try Vacuity(setting))
     }
 
     static func wanted(_ id: String, _ options: ProofOptions) -> Bool { options.properties.isEmpty || options.properties.contains(id) }
@@ -100,7 +102,7 @@ public enum Prover {
         let witness = try vacuity.witness(pre: pre, inScope: step.inScope, precondition: precondition,
                                           timeoutMilliseconds: min(options.timeoutMilliseconds, 10_000))
         let view = TransitionView(pre: pre, step: step, call: call, caller: caller)
-        let family = Family(family: family, view: view, base: [step.inScope, precondition], vacuous: witness == nil,
+        let family = Family(family: family, view: view, base: [step.inScope, precondition], witness: witness,
                             hypotheses: SymbolicInvariants.all.map { $0.hypothesis(setting, pre) },
                             preconditions: family.universalPreconditions(kernel, pre: pre, call))
         var out: [ProofObligation] = []
@@ -133,7 +135,7 @@ public enum Prover {
         var view: TransitionView
         /// Quantifier-free hypotheses: the step is in scope, the event's preconditions.
         var base: [Expr]
-        var vacuous: Bool
+        var witness: Vacuity.Search
         /// The ∀-invariants of the pre-state.
         var hypotheses: [Hypothesis]
         /// The event's ∀-preconditions.
@@ -156,7 +158,13 @@ public enum Prover {
     static func discharge(_ goal: Goal, _ f: Family, _ setting: ProofSetting, _ options: ProofOptions) throws(SMTError) -> ProofObligation {
         let start = Date()
         let name = f.family.name
-        if f.vacuous { return ProofObligation(property: goal.id, family: name, verdict: .vacuous, seconds: 0) }
+        switch f.witness {
+        case .none: return ProofObligation(property: goal.id, family: name, verdict: .vacuous, seconds: 0)
+        case .undecided:
+            return ProofObligation(property: goal.id, family: name,
+                                   verdict: .unknown("the search for a witness of the hypotheses hit its time limit (vacuity undecided)"), seconds: 0)
+        case .found: break
+        }
         let kernel = setting.kernel
         let ground = try GroundTerms(f.view, witnesses: goal.witnesses, kernel)
         // The goal's ∀ part and the ∀-preconditions are seeded too: enough,

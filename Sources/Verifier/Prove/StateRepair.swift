@@ -1,6 +1,15 @@
 import SMT
 import Symbolic
 
+/// Array constants whose model values are canonicalised before the
+/// hypotheses are evaluated: outside the indices the formulas read, each
+/// gets `neutral` (an empty slot, an unmapped page, a free object). The
+/// arrays of one group are asserted equal, so they share their entries.
+struct RepairGroup {
+    var arrays: [Expr]
+    var neutral: Expr
+}
+
 extension SymbolicState {
     /// The value an entry of each array has when nothing occupies it (an
     /// empty slot, an unmapped root page, a free object without account, an

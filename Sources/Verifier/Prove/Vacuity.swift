@@ -53,21 +53,33 @@ struct Vacuity {
         return nil
     }
 
-    /// The name of a witness scenario for which some arguments make the step
-    /// in scope, or nil when none does (then the family is vacuous as far as
-    /// the witnesses tell). The witness state is substituted for the
-    /// symbolic pre-state, so the query is quantifier-free over the call's
-    /// arguments only.
-    func witness(pre: SymbolicState, inScope: Expr, precondition: Expr, timeoutMilliseconds: UInt32) throws(SMTError) -> String? {
+    /// What the search for a witness of a family's hypotheses found.
+    enum Search: Equatable {
+        /// A witness scenario for which some arguments make the step in scope.
+        case found(String)
+        /// Every witness answered unsat: vacuous as far as the witnesses tell.
+        case none
+        /// No witness answered sat, and some query hit its time limit: neither
+        /// vacuous nor witnessed, so proofs of the family are not counted.
+        case undecided
+    }
+
+    /// Searches the witness states in turn. The witness state is substituted
+    /// for the symbolic pre-state, so the query is quantifier-free over the
+    /// call's arguments only.
+    func witness(pre: SymbolicState, inScope: Expr, precondition: Expr, timeoutMilliseconds: UInt32) throws(SMTError) -> Search {
         let v = setting.v
-        let from = SymbolicState.fieldKeyPaths.map { pre[keyPath: $0.1] }
+        let from = SymbolicState.fields.map { pre[keyPath: $0.1] }
+        var undecided = false
         for (name, state) in witnesses {
-            let to = SymbolicState.fieldKeyPaths.map { state[keyPath: $0.1] }
+            let to = SymbolicState.fields.map { state[keyPath: $0.1] }
             let query = [try inScope.substitute(from, to), try precondition.substitute(from, to)]
-            if case .sat = try LazyInstantiation(v.context).decide(query, hypotheses: [], timeoutMilliseconds: timeoutMilliseconds) {
-                return name
+            switch try LazyInstantiation(v.context).decide(query, hypotheses: [], timeoutMilliseconds: timeoutMilliseconds) {
+            case .sat: return .found(name)
+            case .unsat: continue
+            case .unknown: undecided = true
             }
         }
-        return nil
+        return undecided ? .undecided : .none
     }
 }

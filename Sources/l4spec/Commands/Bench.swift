@@ -11,7 +11,7 @@ extension L4Spec {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Benchmarks (recorded in docs/performance.md).",
-            subcommands: [Step.self, Explore.self, Smt.self, BenchRefine.self])
+            subcommands: [Step.self, Explore.self, Smt.self, BenchProve.self, BenchRefine.self])
 
         struct Step: ParsableCommand {
             static let configuration = CommandConfiguration(

@@ -26,14 +26,25 @@ extension L4Spec.Prove {
             let names = Set(c.split(separator: ",").map(String.init))
             options.conditions = NICondition.allCases.filter { names.contains($0.rawValue) }
         }
+        let timestamp = try OutputPrinter.timestamp()
         var refuted = false, allProved = true
+        var reports: [NIReport] = []
         for (i, scenario) in scenarios.enumerated() {
             let report = try Noninterference.run(scenario, options) { o in
                 FileHandle.standardError.write(Data("prove: \(scenario.name) \(o.condition.name) \(o.family): \(o.verdict.word) (\(String(format: "%.2f", o.seconds)) s)\n".utf8))
             }
-            print((i > 0 ? "\n" : "") + NIRendering.text(report), terminator: "")
+            if format == .text { print((i > 0 ? "\n" : "") + NIRendering.text(report), terminator: "") }
+            reports.append(report)
             refuted = refuted || report.refuted
             allProved = allProved && report.allProved
+        }
+        if format != .text {
+            let records = reports.flatMap { NIRendering.records($0, timeoutMilliseconds: options.timeoutMilliseconds) }
+            let settings = [Setting("noninterference", noninterference.joined(separator: ", ")), Setting("ni_observation", niObservation),
+                            Setting("timeout_ms", "\(timeoutMilliseconds)")]
+            let output = OutputReport(command: "prove", tool: OutputPrinter.tool(z3: reports.first?.z3Version), timestamp: OutputJSON.timestamp(timestamp),
+                                      settings: settings, results: records, seconds: records.reduce(0) { $0 + $1.seconds })
+            OutputPrinter.emit(output, format, details: NIRendering.json(reports))
         }
         if refuted { throw ExitCode(1) }
         if !allProved { throw ExitCode(3) }
