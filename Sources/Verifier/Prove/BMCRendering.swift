@@ -9,8 +9,8 @@ public enum BMCRendering {
     public static func text(_ r: BMCReport, tracePath: String?) -> String {
         var out = "Bounded model check of '\(r.scenario.name)': \(r.depth) symbolic step(s) from the boot state\n\n"
         let rows = r.depths.map { d in
-            [String(d.depth), d.verdict.word == "proved" ? "holds" : d.verdict.word == "refuted" ? "violated" : d.verdict.word
-                + (d.verdict.unknownReason.map { " (\($0))" } ?? ""), String(format: "%.3f s", d.seconds)]
+            [String(d.depth), d.verdict.word == "proved" ? "holds" : d.verdict.word == "refuted" ? "violated" : d.verdict.cell,
+             String(format: "%.3f s", d.seconds)]
         }
         out += TextTable.render(header: ["steps", "properties", "time"], rows: rows) + "\n"
         if let c = r.counterexample {

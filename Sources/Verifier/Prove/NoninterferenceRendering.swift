@@ -6,7 +6,7 @@ public enum NIRendering {
     public static func text(_ r: NIReport) -> String {
         var out = "Noninterference for '\(r.scenario)' (unwinding conditions over two copies of the encoded state)\n\n"
         let rows = r.obligations.map { o in
-            [o.condition.name, o.family, o.verdict.word + (o.verdict.unknownReason.map { " (\($0))" } ?? "") + (o.pair != nil ? " (concrete pair)" : ""),
+            [o.condition.name, o.family, o.verdict.cell + (o.pair != nil ? " (concrete pair)" : ""),
              String(format: "%.3f s", o.seconds)]
         }
         out += TextTable.render(header: ["condition", "system call", "verdict", "time"], rows: rows) + "\n"
@@ -30,9 +30,7 @@ public enum NIRendering {
     }
 
     public static func summary(_ r: NIReport) -> String {
-        let count = { (w: String) in r.obligations.filter { $0.verdict.word == w }.count }
-        let total = r.obligations.reduce(0) { $0 + $1.seconds }
-        return "\(r.scenario): \(r.obligations.count) conditions: \(count("proved")) proved, \(count("refuted")) refuted, \(count("unknown")) unknown, \(count("vacuous")) vacuous (\(String(format: "%.1f", total)) s)"
+        "\(r.scenario): \(r.obligations.count) conditions: " + ProofVerdict.counts(r.obligations, verdict: \.verdict, seconds: \.seconds)
     }
 }
 

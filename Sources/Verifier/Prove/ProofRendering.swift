@@ -5,7 +5,7 @@ import Foundation
 public enum ProofRendering {
     public static func text(_ r: ProofReport) -> String {
         let rows = r.obligations.map { o in
-            [o.property, o.family, o.verdict.word + (o.verdict.unknownReason.map { " (\($0))" } ?? ""), String(format: "%.3f s", o.seconds)]
+            [o.property, o.family, o.verdict.cell, String(format: "%.3f s", o.seconds)]
         }
         var out = TextTable.render(header: ["property", "system call", "verdict", "time"], rows: rows) + "\n"
         for o in r.obligations {
@@ -24,9 +24,7 @@ public enum ProofRendering {
     }
 
     public static func summary(_ r: ProofReport) -> String {
-        let count = { (w: String) in r.obligations.filter { $0.verdict.word == w }.count }
-        let total = r.obligations.reduce(0) { $0 + $1.seconds }
-        return "\(r.obligations.count) obligations: \(count("proved")) proved, \(count("refuted")) refuted, \(count("unknown")) unknown, \(count("vacuous")) vacuous (\(String(format: "%.1f", total)) s)"
+        "\(r.obligations.count) obligations: " + ProofVerdict.counts(r.obligations, verdict: \.verdict, seconds: \.seconds)
     }
 
     public static func json(_ r: ProofReport) -> String {
@@ -74,5 +72,20 @@ public enum ProofRendering {
 
 extension ProofVerdict {
     var unknownReason: String? { if case .unknown(let why) = self { why } else { nil } }
+
+    /// A table cell: the verdict word, with the reason when unknown.
+    var cell: String { word + (unknownReason.map { " (\($0))" } ?? "") }
+
+    /// "P proved, R refuted, U unknown, V vacuous (T s)", the tail of every
+    /// proof summary line.
+    static func counts<S: Sequence>(_ items: S, verdict: (S.Element) -> ProofVerdict, seconds: (S.Element) -> Double) -> String {
+        var n: [String: Int] = [:], total = 0.0
+        for i in items {
+            n[verdict(i).word, default: 0] += 1
+            total += seconds(i)
+        }
+        let part = ["proved", "refuted", "unknown", "vacuous"].map { "\(n[$0, default: 0]) \($0)" }.joined(separator: ", ")
+        return part + " (\(String(format: "%.1f", total)) s)"
+    }
 }
 
