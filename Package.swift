@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "SMTTests", dependencies: ["SMT"]),
         .testTarget(name: "KernelImplTests", dependencies: ["KernelImpl"]),
         // Runs the built l4spec binary for the command-line tests of several test targets.
-        .target(name: "CLITestSupport", path: "Tests/CLITestSupport"),
+        .target(name: "CLITestSupport", dependencies: ["Evidence"], path: "Tests/CLITestSupport"),
         .testTarget(name: "RefinementTests", dependencies: ["CLITestSupport", "Refinement", "Spec", "KernelImpl", "Scenarios", "Verifier"]),
         .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "Verifier", "Scenarios", "Spec"]),
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", "SMT", "Spec", "Scenarios", "Verifier"]),

@@ -3,12 +3,15 @@ import Foundation
 /// A program the bundle uses when it is installed (Graphviz `dot`, `git`),
 /// found on PATH like a shell would. Neither is required: without `dot` the
 /// bundle keeps the DOT sources and says so; without `git` the commit is
-/// "unknown".
-struct ExternalTool: Sendable {
-    let url: URL
+/// "unknown". Also the process runner of the command-line tests
+/// (`Tests/CLITestSupport`), so pipes are drained one way everywhere.
+public struct ExternalTool: Sendable {
+    public let url: URL
+
+    public init(url: URL) { self.url = url }
 
     /// The first executable `name` on PATH, if any.
-    static func find(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> ExternalTool? {
+    public static func find(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> ExternalTool? {
         let path = environment["PATH"] ?? ""
         for dir in path.split(separator: ":") where !dir.isEmpty {
             let candidate = URL(fileURLWithPath: String(dir)).appendingPathComponent(name)
@@ -17,14 +20,15 @@ struct ExternalTool: Sendable {
         return nil
     }
 
-    struct Output {
-        var status: Int32
-        var stdout: Data
-        var stderr: String
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: Data
+        public var stderr: String
     }
 
     /// Runs the tool to completion; `input` is written to its standard input.
-    func run(_ arguments: [String], input: Data? = nil, directory: URL? = nil, environment: [String: String]? = nil) -> Output? {
+    /// Nil when it cannot be started.
+    public func run(_ arguments: [String], input: Data? = nil, directory: URL? = nil, environment: [String: String]? = nil) -> Output? {
         let p = Process()
         p.executableURL = url
         p.arguments = arguments

@@ -1,3 +1,4 @@
+import Evidence
 import Foundation
 
 /// The built `l4spec` binary run the way a user runs it, shared by the test
@@ -22,44 +23,20 @@ public enum L4SpecCLI {
     }
 
     /// Runs `l4spec args` in `directory`, with `environment` added to this
-    /// process's. Standard error is drained on another thread, so a command
-    /// that fills one pipe while the other is read cannot deadlock the test.
+    /// process's (through `ExternalTool`, which drains standard error on
+    /// another thread, so a command that fills one pipe cannot deadlock).
     public static func run(_ args: [String], packageRoot: URL, directory: URL? = nil,
                            environment: [String: String] = [:]) throws -> Run {
         guard let exe = binary(packageRoot: packageRoot) else { throw NotBuilt() }
-        let p = Process()
-        p.executableURL = exe
-        p.arguments = args
-        p.currentDirectoryURL = directory ?? packageRoot
-        if !environment.isEmpty {
-            p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let merged = environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        guard let o = ExternalTool(url: exe).run(args, directory: directory ?? packageRoot, environment: merged) else {
+            throw CannotStart(path: exe.path)
         }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let errData = Drain(err.fileHandleForReading)
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self),
-                   err: String(decoding: errData.wait(), as: UTF8.self))
-    }
-}
-
-/// Reads a pipe to its end on another thread.
-final class Drain: @unchecked Sendable {
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        DispatchQueue.global().async {
-            self.data = handle.readDataToEndOfFile()
-            self.done.signal()
-        }
+        return Run(code: o.status, out: String(decoding: o.stdout, as: UTF8.self), err: o.stderr)
     }
 
-    func wait() -> Data {
-        done.wait()
-        return data
+    public struct CannotStart: Error, CustomStringConvertible {
+        public var path: String
+        public var description: String { "cannot start \(path)" }
     }
 }
