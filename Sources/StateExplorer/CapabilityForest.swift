@@ -14,6 +14,11 @@ public struct CapabilityForest: TransitionSystem {
     public struct State: Hashable, Sendable, BitwiseCopyable {
         public var lo: UInt64 = 0
         public var hi: UInt64 = 0
+        public init() {}
+        public init(lo: UInt64, hi: UInt64) {
+            self.lo = lo
+            self.hi = hi
+        }
         public subscript(i: Int) -> UInt8 {
             get { UInt8(truncatingIfNeeded: (i < 8 ? lo : hi) >> UInt64((i % 8) * 8)) }
             set {
@@ -33,8 +38,10 @@ public struct CapabilityForest: TransitionSystem {
     public let objects: Int
     public let rightsBits: Int
     public let symmetric: Bool
-    var n: Int { tasks * slots }
-    var allRights: UInt8 { UInt8((1 << rightsBits) - 1) }
+    var n: Int { tasks &* slots }
+    var allRights: UInt8 { UInt8(truncatingIfNeeded: (1 &<< rightsBits) &- 1) }
+    /// `canonicalize` has tasks to permute.
+    var permutes: Bool { symmetric && tasks &- objects >= 2 }
 
     /// At most 16 slots (two words), 3 rights bits, 2 objects, 15 parents.
     public init(tasks: Int, slots: Int, objects: Int, rightsBits: Int, symmetric: Bool = false) {
@@ -93,6 +100,138 @@ public struct CapabilityForest: TransitionSystem {
         return s
     }
 
+    // MARK: - Fast path (TransitionSystem.successorBound)
+
+    /// Every (GRANT source, empty destination, mask) triple plus one unmap per slot.
+    public var successorBound: Int { n * n * Int(allRights) + n }
+
+    /// The successors of `actions(in:)` in its order, from bit masks: the
+    /// empty and GRANT slots come from both words at once, and an unmap
+    /// removes the subtree found through child masks instead of a fixpoint
+    /// over slots.
+    public func successors(of state: State, into buffer: UnsafeMutablePointer<State>) -> Int {
+        let slots: UInt32 = 1 << UInt32(n) - 1
+        let occupied = Self.occupied(state) & slots
+        let grant = (Self.flags(state.lo) | Self.flags(state.hi) << 8) & occupied
+        let empty = ~occupied & slots
+        var count = 0
+        var sources = grant
+        while sources != 0 {
+            let src = sources.trailingZeroBitCount
+            sources &= sources - 1
+            let v = UInt64(Self.byte(state, src)), r = v & 0x7
+            let link = (v & 0x8) | UInt64(src + 1) << 4
+            // The new slot's byte for each mask in 1...allRights with r & mask ≠ 0, in order.
+            var values: UInt64 = 0, k: UInt64 = 0, mask: UInt64 = 1
+            while mask <= UInt64(allRights) {
+                if r & mask != 0 { values |= ((r & mask) | link) << (k &* 8); k += 1 }
+                mask += 1
+            }
+            var dsts = empty
+            while dsts != 0 {
+                let dst = dsts.trailingZeroBitCount
+                dsts &= dsts - 1
+                let shift = UInt64(dst & 7) &* 8
+                let low = dst < 8
+                let word = (low ? state.lo : state.hi) & ~(0xFF << shift)
+                var rest = values
+                for _ in 0..<k {
+                    let w = word | (rest & 0xFF) << shift
+                    buffer[count] = low ? State(lo: w, hi: state.hi) : State(lo: state.lo, hi: w)
+                    count += 1
+                    rest >>= 8
+                }
+            }
+        }
+        return count + unmaps(of: state, occupied: occupied, into: buffer + count)
+    }
+
+    /// Byte i of a state, without the subscript's range arithmetic.
+    @inline(__always)
+    static func byte(_ s: State, _ i: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: (i < 8 ? s.lo : s.hi) &>> UInt64((i & 7) &* 8))
+    }
+
+    /// A bit per slot holding a capability.
+    @inline(__always)
+    static func occupied(_ s: State) -> UInt32 { flags(nonzeroRights(s.lo)) | flags(nonzeroRights(s.hi)) << 8 }
+
+    /// Bit 0 of each byte set where the byte's rights (bits 0–2) are non-zero.
+    @inline(__always)
+    static func nonzeroRights(_ w: UInt64) -> UInt64 { ((w & 0x0707_0707_0707_0707) &+ 0x7F7F_7F7F_7F7F_7F7F) >> 7 }
+
+    /// Bit 0 of each of the 8 bytes, gathered into bits 0–7.
+    @inline(__always)
+    static func flags(_ w: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: ((w & 0x0101_0101_0101_0101) &* 0x0102_0408_1020_4080) >> 56)
+    }
+
+    /// The unmap successors, slot by slot: each removes the subtree found
+    /// through per-slot child masks.
+    func unmaps(of state: State, occupied: UInt32, into buffer: UnsafeMutablePointer<State>) -> Int {
+        var children: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)   // 16 × UInt16
+        var rest = occupied
+        while rest != 0 {
+            let j = rest.trailingZeroBitCount
+            rest &= rest - 1
+            let p = Int(Self.byte(state, j) >> 4) - 1
+            if p >= 0 { Self.addChild(j, to: p, &children) }
+        }
+        var count = 0
+        var victims = occupied
+        while victims != 0 {
+            let i = victims.trailingZeroBitCount
+            victims &= victims - 1
+            var removed: UInt32 = 1 << UInt32(i), todo = removed
+            while todo != 0 {
+                let j = todo.trailingZeroBitCount
+                todo &= todo - 1
+                let c = Self.children(of: j, children) & occupied & ~removed
+                removed |= c
+                todo |= c
+            }
+            buffer[count] = Self.clearing(removed, in: state)
+            count += 1
+        }
+        return count
+    }
+
+    @inline(__always)
+    static func addChild(_ j: Int, to p: Int, _ c: inout (UInt64, UInt64, UInt64, UInt64)) {
+        let bit = UInt64(1) << (UInt64(j) &+ UInt64((p & 3) &* 16))
+        switch p >> 2 {
+        case 0: c.0 |= bit
+        case 1: c.1 |= bit
+        case 2: c.2 |= bit
+        default: c.3 |= bit
+        }
+    }
+
+    @inline(__always)
+    static func children(of p: Int, _ c: (UInt64, UInt64, UInt64, UInt64)) -> UInt32 {
+        let word = switch p >> 2 { case 0: c.0; case 1: c.1; case 2: c.2; default: c.3 }
+        return UInt32(truncatingIfNeeded: word >> UInt64((p & 3) &* 16)) & 0xFFFF
+    }
+
+    /// `state` with the slots in `slots` (a bit per slot) emptied.
+    @inline(__always)
+    static func clearing(_ slots: UInt32, in state: State) -> State {
+        State(lo: state.lo & ~(bytes(slots & 0xFF) &* 0xFF), hi: state.hi & ~(bytes(slots >> 8 & 0xFF) &* 0xFF))
+    }
+
+    /// Bits 0–7 of `m` spread to bit 0 of bytes 0–7 (the inverse of `flags`).
+    @inline(__always)
+    static func bytes(_ m: UInt32) -> UInt64 {
+        ((UInt64(m) &* 0x0101_0101_0101_0101 & 0x8040_2010_0804_0201) &+ 0x0040_6070_787C_7E7F) >> 7 & 0x0101_0101_0101_0101
+    }
+
+    /// A state's edges at once: one unmap per occupied slot, the rest maps.
+    public func coverage(from state: State, successors: UnsafeBufferPointer<State>, into counts: UnsafeMutableBufferPointer<Int>) {
+        let unmaps = Self.occupied(state).nonzeroBitCount
+        counts[0] += successors.count - unmaps
+        counts[1] += unmaps
+    }
+
     public func fingerprint(_ s: State) -> UInt64 { Self.mix(Self.mix(s.lo) ^ s.hi) }
 
     static func mix(_ x: UInt64) -> UInt64 {
@@ -114,8 +253,10 @@ public struct CapabilityForest: TransitionSystem {
 
     // MARK: - Symmetry
 
-    public func canonicalize(_ s: State) -> State {
-        guard symmetric, tasks - objects >= 2 else { return s }
+    @inline(__always)
+    public func canonicalize(_ s: State) -> State { permutes ? leastPermutation(of: s) : s }
+
+    func leastPermutation(of s: State) -> State {
         var best = s
         var perm = Array(0..<tasks)
         permute(&perm, from: objects) { p in

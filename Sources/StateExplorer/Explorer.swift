@@ -109,20 +109,22 @@ struct Search<System: TransitionSystem>: @unchecked Sendable {
     }
 
     func initialLevel(_ tally: inout Tally) -> [FrontierBlock<System.State>] {
-        let block = pool.take()
+        var blocks = [pool.take()]
         var f = Findings<System>(search: self)
         for (index, s0) in system.initialStates().enumerated() {
             let s = system.canonicalize(s0)
             let k = VisitedTable.key(system.fingerprint(s))
             guard table.insert(k) == .inserted else { continue }
             table.publish(1)
+            if !blocks[blocks.count - 1].hasRoom { blocks.append(pool.take()) }
+            let block = blocks[blocks.count - 1]
             block.append(s, record: TraceRecords.root << 32 | UInt64(index), codec: codec)
-            f.checkState(s, fp: k, id: block.count - 1, explorer: explorer)
+            f.checkState(s, fp: k, id: table.count - 1, explorer: explorer)
         }
-        tally.records.append(block)
+        for block in blocks { tally.records.append(block) }
         merge([f], depth: 0, into: &tally)
         tally.stats.states = table.count
-        return [block]
+        return blocks
     }
 
     func stopMessage(_ records: TraceRecords) -> String? {
@@ -182,14 +184,21 @@ struct Search<System: TransitionSystem>: @unchecked Sendable {
             for i in range.lo..<range.hi {
                 var stopped: StopReason?
                 if table.needsGrowth || f.overflow { stopped = StopReason.none }
-                if table.count + f.unpublished >= config.maxStates { stopped = .states }
+                if table.count + f.unpublished + f.pendingCount >= config.maxStates {
+                    // Probe the pending successors first: the bound is judged
+                    // on the same count as without the pipeline.
+                    f.flush(self)
+                    if table.count + f.unpublished >= config.maxStates { stopped = .states }
+                }
                 if let why = stopped {
+                    f.flush(self)
                     finished(block, i - range.lo)
                     if why == .none { f.leftovers.append((range.block, i, range.hi)); return }
                     return halt(why, keeping: (range.block, i, range.hi), &f)
                 }
                 f.expand(block.state(at: i, codec: codec), id: block.idBase + i, search: self)
             }
+            f.flush(self)
             finished(block, range.hi - range.lo)
         }
     }

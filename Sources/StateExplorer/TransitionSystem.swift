@@ -28,6 +28,22 @@ public protocol TransitionSystem: Sendable {
     func coverage(from: State, via action: Action, to: State, into items: inout [Int])
     /// How the frontier stores states between levels; nil keeps Swift values.
     var stateCodec: StateCodec<State>? { get }
+
+    /// Optional fast path for systems with small fixed-size states: at most
+    /// this many successors per state; 0 (the default) means there is none.
+    /// The explorer takes it when no transition property needs the action
+    /// of each edge, and rebuilds actions only for a trace.
+    var successorBound: Int { get }
+    /// The fast path: writes the successors of `state` to `buffer` (room for
+    /// `successorBound` states) and returns how many. Successor i must be
+    /// `successor(of: state, via: a)` for the i-th action `actions(in:)`
+    /// lists, and every listed action must be enabled, so that a trace
+    /// record's action index means the same on both paths.
+    func successors(of state: State, into buffer: UnsafeMutablePointer<State>) -> Int
+    /// Coverage of all of a state's transitions at once (the fast path's
+    /// counterpart of `coverage(from:via:to:into:)`): adds to `counts[i]` how
+    /// many of them exercise item i. `successors` are not yet canonicalised.
+    func coverage(from state: State, successors: UnsafeBufferPointer<State>, into counts: UnsafeMutableBufferPointer<Int>)
 }
 
 extension TransitionSystem {
@@ -36,6 +52,26 @@ extension TransitionSystem {
     public var coverageNames: [String] { [] }
     public func coverage(from: State, via action: Action, to: State, into items: inout [Int]) {}
     public var stateCodec: StateCodec<State>? { nil }
+    public var successorBound: Int { 0 }
+    public func successors(of state: State, into buffer: UnsafeMutablePointer<State>) -> Int {
+        var actions: [Action] = []
+        self.actions(in: state, into: &actions)
+        var n = 0
+        for a in actions.prefix(successorBound) {
+            if let t = successor(of: state, via: a) { (buffer + n).initialize(to: t); n += 1 }
+        }
+        return n
+    }
+
+    /// Rebuilds the actions and counts edge by edge; systems with a fast path
+    /// and coverage items should count from the states alone.
+    public func coverage(from state: State, successors: UnsafeBufferPointer<State>, into counts: UnsafeMutableBufferPointer<Int>) {
+        var actions: [Action] = []
+        self.actions(in: state, into: &actions)
+        var items: [Int] = []
+        for (a, t) in zip(actions, successors) { coverage(from: state, via: a, to: t, into: &items) }
+        for i in items where i >= 0 && i < counts.count { counts[i] += 1 }
+    }
 }
 
 /// A property checked during exploration.

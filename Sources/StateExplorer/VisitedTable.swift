@@ -78,6 +78,8 @@ final class VisitedTable: @unchecked Sendable {
     /// Inserts the key `k` (already passed through `key`). The caller counts
     /// its insertions and publishes them with `publish`.
     @inline(__always) func insert(_ k: UInt64) -> Insertion {
+        // Locals: the atomics would otherwise make every step reload them.
+        let keys = self.keys, capacity = self.capacity
         var i = home(k)
         for _ in 0..<capacity {
             let slot = UnsafeAtomic<UInt64>(at: keys + i)
@@ -90,7 +92,7 @@ final class VisitedTable: @unchecked Sendable {
                 if exchanged { return .inserted }
                 if original == k { return .present }
             }
-            i += 1
+            i &+= 1
             if i == capacity { i = 0 }
         }
         return .full

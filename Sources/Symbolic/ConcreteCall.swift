@@ -162,14 +162,17 @@ public enum PairVerdict: Sendable {
     case differs([FieldDifference])
 }
 
-/// Runs `event` on `Spec` and on the symbolic kernel from `state`.
-public func comparePair(_ state: KernelState, _ event: Event, _ kernel: SymbolicKernel) throws(SMTError) -> PairVerdict {
+/// Runs `event` on `Spec` and on the symbolic kernel from `state`. `pre`,
+/// when given, is `state` already converted (one conversion serves every
+/// event tried from the same state).
+public func comparePair(_ state: KernelState, _ event: Event, _ kernel: SymbolicKernel, pre given: SymbolicState? = nil) throws(SMTError) -> PairVerdict {
     guard case .invoke(_, let inv) = event else { return .notEncoded }
     let (next, result) = Spec.step(state, event)
     guard let actor = result.actor, ![.tornDown, .faultRetried, .idle].contains(result.outcome) else { return .notEncoded }
     let v = kernel.v
     guard let call = try SymbolicCall.concrete(inv, in: state, v) else { return .notEncoded }
-    let pre = try SymbolicState(concrete: state, v)
+    let pre: SymbolicState
+    if let given { pre = given } else { pre = try SymbolicState(concrete: state, v) }
     let step = try kernel.step(pre, caller: v.b8(actor.raw), call)
     let scope = try step.inScope.simplified()
     guard scope.boolValue == true else { return .outOfScope }

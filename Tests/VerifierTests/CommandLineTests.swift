@@ -35,6 +35,36 @@ import Testing
         #expect(r.out.contains(" as expected (2 violations expected) — "))
     }
 
+    /// Issue 5 point 2: `prove --differential` compares every encoded edge of
+    /// every explored state; a state cap that cuts the run exits 3, bad input 2.
+    @Test func proveDifferential_agrees_cutExits3_badInputExits2() throws {
+        let yaml = """
+            name: tiny-task
+            description: One adversarial thread holding its own task and thread.
+            bounds: {slots: 3, pages: 1, depth: 2, words: 0, word_values: [0], labels: [0]}
+            tasks:
+              - name: app
+                caps:
+                  - {slot: 1, object: app, rights: RWSD}
+                  - {slot: 2, object: main, rights: RWSD}
+                memory:
+                  - {page: 0, frame: 0, rights: RW}
+            threads:
+              - {name: main, task: app, behaviour: any}
+            """
+        let path = try temp("tiny-task.yaml", yaml)
+        let r = try l4spec(["prove", "--differential", path])
+        #expect(r.code == 0, "\(r.out)\(r.err)")
+        #expect(r.out.contains("tiny-task  117     2      365 "), "\(r.out)")
+        #expect(r.out.contains(" agree "))
+        let cut = try l4spec(["prove", "--differential", path, "--max-states", "60"])
+        #expect(cut.code == 3, "\(cut.out)\(cut.err)")
+        #expect(cut.out.contains("agree (cut at 60 states)"))
+        #expect(try l4spec(["prove", "--differential", "nosuch"]).code == 2)
+        #expect(try l4spec(["prove", "--differential", path, "--max-states", "0"]).code == 2)
+        #expect(try l4spec(["prove", "--differential", path, "--bmc", "1"]).code == 2)
+    }
+
     @Test func verify_expectationMismatch_exits1_unknownProperty_exits2() throws {
         let yaml = """
             name: tiny

@@ -29,8 +29,9 @@ public struct ExploredDifferential {
                 result.states += 1
                 buffer.removeAll(keepingCapacity: true)
                 system.actions(in: s, into: &buffer)
+                let pre = try SymbolicState(concrete: s.kernel, kernel.v)
                 for e in buffer {
-                    switch try comparePair(s.kernel, e, kernel) {
+                    switch try comparePair(s.kernel, e, kernel, pre: pre) {
                     case .agrees: result.compared += 1
                     case .outOfScope: result.outOfScope += 1
                     case .notEncoded: break

@@ -25,6 +25,12 @@ extension L4Spec {
         @Option(name: .customLong("ni-observation"), help: "What a domain observes for --noninterference: inbound (the items of every domain that may flow to it; default) or owned (its own items only).")
         var niObservation = "inbound"
 
+        @Option(name: .customLong("differential"), help: "Compare the symbolic step with Spec on every encoded edge of every explored state of this scenario within its depth bound instead (built-in name, YAML file, or all; repeatable).")
+        var differential: [String] = []
+
+        @Option(name: .customLong("max-states"), help: "With --differential: the explored states per scenario at most (exit 3 when a scenario is cut).")
+        var maxStates = 2_000_000
+
         @Option(name: .customLong("bmc"), help: "Bounded model check instead: K symbolic steps (encoded calls with any arguments) from the boot state of the SCENARIO argument, the properties checked after each step.")
         var bmc: Int?
 
@@ -37,6 +43,7 @@ extension L4Spec {
         func validate() throws {
             guard (1...3_600_000).contains(timeoutMilliseconds) else { throw ValidationError("--timeout-ms must be in 1...3600000") }
             try validateBoundedModelCheck()
+            try validateDifferential()
             let known = Set(ProofCatalogue.ids)
             for p in properties where !known.contains(p) {
                 throw ValidationError("unknown property '\(p)' for prove (symbolic forms: \(ProofCatalogue.ids.joined(separator: ", ")))")
@@ -44,6 +51,7 @@ extension L4Spec {
         }
 
         func run() throws {
+            if !differential.isEmpty { return try runDifferential() }
             if !noninterference.isEmpty { return try runNoninterference() }
             if let depth = bmc { return try runBoundedModelCheck(depth) }
             let timestamp = try OutputPrinter.timestamp()
