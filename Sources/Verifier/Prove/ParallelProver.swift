@@ -24,10 +24,7 @@ extension Prover {
                 shared.fail(error)
             }
         }
-        let obligations = try shared.obligations()
-        return ProofReport(obligations: obligations, z3Version: SMTContext.version,
-                           strengthening: SymbolicInvariants.strengthening.map { ($0.id, $0.title) },
-                           assumptions: assumptions, notEncoded: notEncoded)
+        return report(try shared.obligations())
     }
 }
 

@@ -79,9 +79,14 @@ public enum Prover {
         for family in options.families {
             obligations += try prove(family, setting, vacuity, options, progress)
         }
-        let aux = SymbolicInvariants.strengthening.map { ($0.id, $0.title) }
-        return ProofReport(obligations: obligations, z3Version: SMTContext.version, strengthening: aux,
-                           assumptions: assumptions, notEncoded: notEncoded)
+        return report(obligations)
+    }
+
+    /// The report around a run's obligations: what every run states besides them.
+    static func report(_ obligations: [ProofObligation]) -> ProofReport {
+        ProofReport(obligations: obligations, z3Version: SMTContext.version,
+                    strengthening: SymbolicInvariants.strengthening.map { ($0.id, $0.title) },
+                    assumptions: assumptions, notEncoded: notEncoded)
     }
 
     /// A fresh Z3 context with the kernel encoding and the vacuity witnesses.
