@@ -36,11 +36,12 @@ public struct ProofSetting {
 
 /// The index sorts a ∀-bound variable ranges over.
 public enum BoundSort: Sendable {
-    case slot, node, object, factory, domain
+    /// `thread` ranges over sender encodings: thread ids and 0x80 | Irq.
+    case slot, node, object, factory, domain, thread
     public func sort(_ v: Vocabulary) -> Sort {
         switch self {
         case .slot, .node, .object: v.bv16
-        case .factory, .domain: v.bv8
+        case .factory, .domain, .thread: v.bv8
         }
     }
 }

@@ -7,12 +7,12 @@ import Symbolic
 /// IPC, or a count needs cardinality), `title` says what it covers.
 public enum SymbolicInvariants {
     /// The catalogue's invariants with a symbolic form, then the strengthening ones.
-    public static let all: [SymbolicInvariant] = [cap1, cap2, cap5, cap6, map1, map2, map3, map5, mem1] + strengthening
+    public static let all: [SymbolicInvariant] = [cap1, cap2, cap5, cap6, map1, map2, map3, map5, mem1, ipc3, ipc4, irq1] + strengthening
 
     /// Added to make the catalogue's invariants inductive (Hyperkernel/Serval
     /// style): the mapping tree's ghost closure and where authority may sit.
     public static let strengthening: [SymbolicInvariant] = [ancestorClosure, ancestorsMapped, ancestorTransitive, derivationFlows, accountFlows,
-                                                            slotValues, pageValues, lifeValues, freeTasksEmpty]
+                                                            slotValues, pageValues, lifeValues, freeTasksEmpty, dyingReady, noneIsFree]
 
     static func slotTask(_ p: Expr) throws(SMTError) -> Expr { try p.extract(high: 15, low: 8) }
     static func slotRef(_ s: SymbolicState, _ p: Expr) throws(SMTError) -> Expr { try s.slotKind.select(p).concat(s.slotObject.select(p)) }

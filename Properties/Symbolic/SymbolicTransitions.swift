@@ -3,7 +3,7 @@ import Symbolic
 
 /// Symbolic forms of the transition properties (issue "Z3 proofs", point 3).
 public enum SymbolicTransitions {
-    public static let all: [SymbolicTransitionProperty] = [cap3, map4, mem3, mem4, mem5, info1, info2]
+    public static let all: [SymbolicTransitionProperty] = [cap3, map4, mem3, mem4, mem5, info1, info2, ipc1, ipc2]
 
     static func callerDomain(_ p: ProofSetting, _ t: TransitionView) throws(SMTError) -> Expr {
         try SymbolicInvariants.ownerOfTask(p.kernel, t.pre, t.pre.threadTask.select(t.caller))
@@ -125,7 +125,8 @@ public enum SymbolicTransitions {
             try sameSlot(pre, post, q), try samePage(pre, post, n), try same(\.ancestor, a.concat(n)),
             try same(\.life, r), try same(\.counted, r), try same(\.quota, r), try same(\.owner, r),
             try same(\.limit, i), try same(\.used, i), try same(\.unlimited, i),
-            try same(\.threadTask, i), try same(\.gateThread, i), try same(\.gateWaitHead, i),
+            try same(\.threadTask, i), try same(\.gateThread, i), try same(\.gateWaitHead, i), try same(\.gateLabel, i),
+            try same(\.threadState, i), try same(\.replyTo, i), try same(\.queuedAt, i),
         ])
         return try t.step.outcome.kind.eq(v.b8(3)).implies(unchanged)
     }

@@ -94,6 +94,9 @@ public final class Expr: CustomStringConvertible {
     /// `if self then then else otherwise`; `self` must be Boolean and the two
     /// branches of one sort.
     public func ite(_ then: Expr, _ otherwise: Expr) throws(SMTError) -> Expr {
+        // Z3 hash-conses terms: equal pointers are equal terms, and the
+        // state-wide ites of the symbolic kernel leave most fields unchanged.
+        if then.ast == otherwise.ast, try sort().kind == .bool { return then }
         try context.own(then)
         try context.own(otherwise)
         return try context.expr(Z3_mk_ite(context.raw, ast, then.ast, otherwise.ast))

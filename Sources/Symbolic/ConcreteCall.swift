@@ -132,6 +132,7 @@ public enum DifferentialCheck {
             try add("gate\(g).thread", s.gateThread.select(v.b8(UInt8(g))), v.b8(k.gate(GateID(g)).thread))
             try add("gate\(g).waitHead", s.gateWaitHead.select(v.b8(UInt8(g))), v.b8(k.gate(GateID(g)).waitHead))
         }
+        try ipcExpectations(s, k, v, add)
         let (kind, code, hasValue, value) = encode(outcome)
         try add("result.kind", step.outcome.kind, v.b8(kind))
         try add("result.code", step.outcome.code, v.b8(code))
@@ -170,7 +171,9 @@ public func comparePair(_ state: KernelState, _ event: Event, _ kernel: Symbolic
     let (next, result) = Spec.step(state, event)
     guard let actor = result.actor, ![.tornDown, .faultRetried, .idle].contains(result.outcome) else { return .notEncoded }
     let v = kernel.v
-    guard let call = try SymbolicCall.concrete(inv, in: state, v) else { return .notEncoded }
+    var encoded = try SymbolicCall.concrete(inv, in: state, v)
+    if encoded == nil { encoded = try SymbolicCall.concreteIpc(inv, in: state, actor: actor, v) }
+    guard let call = encoded else { return .notEncoded }
     let pre: SymbolicState
     if let given { pre = given } else { pre = try SymbolicState(concrete: state, v) }
     let step = try kernel.step(pre, caller: v.b8(actor.raw), call)

@@ -46,6 +46,29 @@ extension SymbolicState {
         gateWaitHead = try table(v.bv8, b8(0xFF), (0..<Capacity.gates).map { (i) throws(SMTError) in
             (UInt64(i), try b8(k.gate(GateID(i)).waitHead)) })
         owner = try ctx.constArray(v.bv16, b8(0))
+        let ts = (0..<Capacity.threads).map { (UInt64($0), k.thread(ThreadID($0))) }
+        func threads(_ fill: UInt8, _ f: (ThreadRecord) -> UInt8) throws(SMTError) -> Expr {
+            try table(v.bv8, b8(fill), ts.map { (i, r) throws(SMTError) in (i, try b8(f(r))) })
+        }
+        threadState = try threads(0) { $0.stateRaw }
+        partner = try threads(0xFF) { $0.partner }
+        pending = try threads(0) { $0.pendingRaw }
+        replyTo = try threads(0xFF) { $0.replyTo }
+        dying = try threads(0) { $0.dying }
+        prio = try threads(1) { $0.prio }
+        sendRights = try threads(0) { $0.sendRights }
+        receiveZero = try threads(0) { $0.receiveTimeoutZero }
+        sendItem = try threads(0) { $0.sendItemKind }
+        sendLabel = try table(v.bv8, v.b16(0), ts.map { (i, r) throws(SMTError) in (i, try v.b16(r.sendLabel)) })
+        rcvLabel = try table(v.bv8, v.b16(0), ts.map { (i, r) throws(SMTError) in (i, try v.b16(r.rcvLabel)) })
+        gateLabel = try table(v.bv8, v.b16(0), (0..<Capacity.gates).map { (i) throws(SMTError) in
+            (UInt64(i), try v.b16(k.gate(GateID(i)).label)) })
+        let irqs = (0..<Capacity.irqs).map { (UInt64($0), k.irq(IrqID($0))) }
+        irqThread = try table(v.bv8, b8(0xFF), irqs.map { (i, r) throws(SMTError) in (i, try b8(r.thread)) })
+        irqDelivery = try table(v.bv8, b8(0), irqs.map { (i, r) throws(SMTError) in (i, try b8(r.deliveryRaw)) })
+        irqMasked = try table(v.bv8, b8(0), irqs.map { (i, r) throws(SMTError) in (i, try b8(r.masked)) })
+        irqLabel = try table(v.bv8, v.b16(0), irqs.map { (i, r) throws(SMTError) in (i, try v.b16(r.label)) })
+        queuedAt = try table(v.bv8, v.b16(0), ConcreteLayout.queues(k).map { (sender, q) throws(SMTError) in (UInt64(sender), try v.b16(q)) })
         slotBound = try b8(k.config.slotBound)
         pageBound = try b8(k.config.pageBound)
     }
@@ -64,6 +87,30 @@ public enum ConcreteLayout {
     /// (symbolic kind ‖ index, object) for every object the flat state can hold.
     public static let objects: [(UInt64, ObjectRef)] = ObjectKind.allCases.filter { $0 != .scheduler }.flatMap { kind in
         (0..<kind.capacity).map { i in (UInt64(kind.rawValue) << 8 | UInt64(i), ObjectRef(kind, i)) }
+    }
+
+    /// Spec's sender lists and gate wait queues as the membership function
+    /// `SymbolicState.queuedAt`: sender (thread id, 0x80 | Irq) → owner
+    /// `kind ‖ index`. Walks are bounded by the number of senders.
+    public static func queues(_ k: KernelState) -> [UInt8: UInt16] {
+        var at: [UInt8: UInt16] = [:]
+        func walk(_ head: UInt8, _ owner: UInt16) {
+            var cur = head, steps = 0
+            while cur != 0xFF, steps <= Capacity.threads + Capacity.irqs {
+                at[cur] = owner
+                if cur & 0x80 != 0 {
+                    guard Int(cur & 0x7F) < Capacity.irqs else { return }
+                    cur = k.irq(IrqID(Int(cur & 0x7F))).queueNext
+                } else {
+                    guard Int(cur) < Capacity.threads else { return }
+                    cur = k.thread(ThreadID(Int(cur))).queueNext
+                }
+                steps += 1
+            }
+        }
+        for r in 0..<Capacity.threads { walk(k.thread(ThreadID(r)).queueHead, UInt16(ObjectKind.thread.rawValue) << 8 | UInt16(r)) }
+        for g in 0..<Capacity.gates { walk(k.gate(GateID(g)).waitHead, UInt16(ObjectKind.gate.rawValue) << 8 | UInt16(g)) }
+        return at
     }
 
     static func parentPosition(_ parent: UInt8) -> UInt16 {

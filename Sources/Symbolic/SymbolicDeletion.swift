@@ -33,6 +33,7 @@ extension SymbolicKernel {
         var r = s
         r.gateThread = try s.gateThread.store(g, none)
         r.gateWaitHead = try s.gateWaitHead.store(g, none)
+        r.gateLabel = try s.gateLabel.store(g, v.b16(0))
         let freed = try free(r, ref(Kind.gate, g))
         return Scoped(freed.state, inScope: try noWaiters.and(threadStays, freed.inScope))
     }

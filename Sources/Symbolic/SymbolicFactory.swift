@@ -67,11 +67,16 @@ extension SymbolicKernel {
             r.limit = try r.limit.store(call.entry, call.limit)
             r.used = try r.used.store(call.entry, v.b16(0))
             r.unlimited = try r.unlimited.store(call.entry, v.truth(false))
-        case .thread: r.threadTask = try r.threadTask.store(call.entry, v.none)
+        case .thread: r = try freshThread(r, call.entry)
         case .gate:
             r.gateThread = try r.gateThread.store(call.entry, v.none)
             r.gateWaitHead = try r.gateWaitHead.store(call.entry, v.none)
-        case .task, .irq: break
+            r.gateLabel = try r.gateLabel.store(call.entry, v.b16(0))
+        case .irq:
+            r.irqThread = try r.irqThread.store(call.entry, v.none)
+            r = try setDelivery(r, call.entry, IrqDeliveryValue.idle, masked: false)
+            r.irqLabel = try r.irqLabel.store(call.entry, v.b16(0))
+        case .task: break
         }
         let displaced = try removeCap(r, task, call.slot, delete: v.truth(true))
         let flags = try v.b8(call.kind == .gate ? 0x3 : 0x1)
@@ -93,6 +98,20 @@ extension SymbolicKernel {
             (try charged.not(), e),
         ]
         return try firstFailure(steps, success: performed, unchanged: s)
+    }
+
+    /// `Spec.allocate` for a thread: dead, unbound, priority 1, no IPC state (kernel-api §3.2).
+    func freshThread(_ s: SymbolicState, _ t: Expr) throws(SMTError) -> SymbolicState {
+        var r = try clearStaged(s, t)
+        r.threadTask = try s.threadTask.store(t, v.none)
+        r.threadState = try s.threadState.store(t, v.b8(ThreadStateValue.dead))
+        r.partner = try s.partner.store(t, v.none)
+        r.pending = try s.pending.store(t, v.b8(PendingValue.none))
+        r.replyTo = try s.replyTo.store(t, v.none)
+        r.dying = try s.dying.store(t, v.b8(0))
+        r.prio = try s.prio.store(t, v.b8(1))
+        r.rcvLabel = try s.rcvLabel.store(t, v.b16(0))
+        return r
     }
 
     /// The first failing check decides the result and leaves the state

@@ -39,6 +39,16 @@ public struct Weakening: OptionSet, Sendable {
     public static let noRefund = Weakening(rawValue: 1 << 7)
     /// A create is charged even beyond the account's limit (§3.4, MEM-1).
     public static let noLimitCheck = Weakening(rawValue: 1 << 8)
+    /// A reply (or a send to the waiting caller) leaves the reply slot filled (§6.4, IPC-4).
+    public static let replyKeepsSlot = Weakening(rawValue: 1 << 9)
+    /// A receive leaves the sender it took in the queue (§6.3, IPC-3).
+    public static let receiveKeepsQueued = Weakening(rawValue: 1 << 10)
+    /// A gate passes the sender's own label instead of its label (§3.3, IPC-2).
+    public static let senderChosenGateLabel = Weakening(rawValue: 1 << 11)
+    /// A send through any capability goes to the thread with the cap's object index (§6.1, IPC-1).
+    public static let anyCapSends = Weakening(rawValue: 1 << 12)
+    /// Detaching an Irq leaves its queued delivery in the thread's sender list (§7, IRQ-1).
+    public static let detachKeepsQueued = Weakening(rawValue: 1 << 13)
 }
 
 // MARK: - Addressing

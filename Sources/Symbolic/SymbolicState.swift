@@ -34,6 +34,31 @@ public struct SymbolicState {
     public var threadTask: Expr    // ThreadRecord.task
     public var gateThread: Expr    // GateRecord.thread
     public var gateWaitHead: Expr  // GateRecord.waitHead
+    public var gateLabel: Expr     // GateRecord.label (16 bits)
+    // IPC (kernel-api §6; Spec Ipc.swift), indexed by thread — `ThreadRecord`.
+    public var threadState: Expr   // ThreadRecord.stateRaw
+    public var partner: Expr       // ThreadRecord.partner (sender encoding)
+    public var pending: Expr       // ThreadRecord.pendingRaw
+    public var replyTo: Expr       // ThreadRecord.replyTo (implicit reply slot)
+    public var dying: Expr         // ThreadRecord.dying
+    public var prio: Expr          // ThreadRecord.prio
+    public var sendLabel: Expr     // ThreadRecord.sendLabel (16 bits)
+    public var rcvLabel: Expr      // ThreadRecord.rcvLabel (16 bits)
+    public var sendRights: Expr    // ThreadRecord.sendRights
+    public var receiveZero: Expr   // ThreadRecord.receiveTimeoutZero
+    public var sendItem: Expr      // ThreadRecord.sendItemKind
+    /// The sender queues as a membership function (properties §1.2: "a
+    /// membership predicate plus a position function"): for a sender (thread
+    /// id, or 0x80 | Irq), the queue it is in — `thread ‖ r` for r's sender
+    /// list, `gate ‖ g` for g's wait queue, 0 for none. The order is
+    /// abstracted away: which queued sender a receive takes is an argument of
+    /// the call (`IpcCall.picked`), so a proof covers every order.
+    public var queuedAt: Expr
+    // Irqs (kernel-api §7; Spec Irq.swift), indexed by Irq — `IrqRecord`.
+    public var irqThread: Expr     // IrqRecord.thread
+    public var irqDelivery: Expr   // IrqRecord.deliveryRaw (idle 0, queued 1, pending 2)
+    public var irqMasked: Expr     // IrqRecord.masked
+    public var irqLabel: Expr      // IrqRecord.label (16 bits)
     /// Ghost: the policy domain owning each object (tasks: their domain;
     /// objects created at run time: the creating task's domain). Not part of
     /// `Spec`'s state, so the differential test does not compare it.
@@ -65,6 +90,23 @@ public struct SymbolicState {
         threadTask = try array("threadTask", v.bv8, v.bv8)
         gateThread = try array("gateThread", v.bv8, v.bv8)
         gateWaitHead = try array("gateWaitHead", v.bv8, v.bv8)
+        gateLabel = try array("gateLabel", v.bv8, v.bv16)
+        threadState = try array("threadState", v.bv8, v.bv8)
+        partner = try array("partner", v.bv8, v.bv8)
+        pending = try array("pending", v.bv8, v.bv8)
+        replyTo = try array("replyTo", v.bv8, v.bv8)
+        dying = try array("dying", v.bv8, v.bv8)
+        prio = try array("prio", v.bv8, v.bv8)
+        sendLabel = try array("sendLabel", v.bv8, v.bv16)
+        rcvLabel = try array("rcvLabel", v.bv8, v.bv16)
+        sendRights = try array("sendRights", v.bv8, v.bv8)
+        receiveZero = try array("receiveZero", v.bv8, v.bv8)
+        sendItem = try array("sendItem", v.bv8, v.bv8)
+        queuedAt = try array("queuedAt", v.bv8, v.bv16)
+        irqThread = try array("irqThread", v.bv8, v.bv8)
+        irqDelivery = try array("irqDelivery", v.bv8, v.bv8)
+        irqMasked = try array("irqMasked", v.bv8, v.bv8)
+        irqLabel = try array("irqLabel", v.bv8, v.bv16)
         owner = try array("owner", v.bv16, v.bv8)
         slotBound = try v.context.constant("\(prefix).slotBound", v.bv8)
         pageBound = try v.context.constant("\(prefix).pageBound", v.bv8)
@@ -77,7 +119,11 @@ public struct SymbolicState {
         ("pageFrame", \.pageFrame), ("pageRights", \.pageRights), ("pageParent", \.pageParent), ("pageRooted", \.pageRooted),
         ("ancestor", \.ancestor), ("life", \.life), ("counted", \.counted), ("quota", \.quota),
         ("limit", \.limit), ("used", \.used), ("unlimited", \.unlimited),
-        ("threadTask", \.threadTask), ("gateThread", \.gateThread), ("gateWaitHead", \.gateWaitHead),
+        ("threadTask", \.threadTask), ("gateThread", \.gateThread), ("gateWaitHead", \.gateWaitHead), ("gateLabel", \.gateLabel),
+        ("threadState", \.threadState), ("partner", \.partner), ("pending", \.pending), ("replyTo", \.replyTo),
+        ("dying", \.dying), ("prio", \.prio), ("sendLabel", \.sendLabel), ("rcvLabel", \.rcvLabel),
+        ("sendRights", \.sendRights), ("receiveZero", \.receiveZero), ("sendItem", \.sendItem), ("queuedAt", \.queuedAt),
+        ("irqThread", \.irqThread), ("irqDelivery", \.irqDelivery), ("irqMasked", \.irqMasked), ("irqLabel", \.irqLabel),
         ("owner", \.owner),
     ] }
 

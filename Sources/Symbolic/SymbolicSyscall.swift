@@ -12,9 +12,18 @@ public enum SymbolicCall {
     case create(CreateCall)
     case capValid(task: Expr, cap: Expr)
     case capEqual(task: Expr, a: Expr, b: Expr)
+    /// IPC without a typed item (SymbolicIpc.swift).
+    case ipc(IpcCall)
+    case gateBind(GateBindCall)
+    case exRegs(thread: Expr, cancel: Expr)
+    case irq(IrqCall)
 
     public var name: String {
         switch self {
+        case .ipc(let c): "ipc.\(c.kind.rawValue)"
+        case .gateBind: "gate.bind_thread"
+        case .exRegs: "thread.ex_regs"
+        case .irq(let c): "irq.\(c.op.rawValue)"
         case .map(let m): m.space == .object ? "task.map(object)" : "task.map(memory)"
         case .unmap(let u): u.space == .object ? "task.unmap(object)" : "task.unmap(memory)"
         case .create(let c): "factory.create(\(c.kind))"
@@ -80,6 +89,10 @@ extension SymbolicKernel {
     /// part of the encoded state.
     public func step(_ s: SymbolicState, caller: Expr, _ call: SymbolicCall) throws(SMTError) -> SymbolicStep {
         let task = try s.threadTask.select(caller)
+        switch call {
+        case .ipc, .gateBind, .exRegs, .irq: return try ipcStep(s, caller: caller, task: task, call)
+        default: break
+        }
         let callerLive = try task.ne(v.none).and(isLive(s, ref(Kind.task, task)))
         let target = try targetSlot(call)
         let cap = try slot(s, task, target)
@@ -93,7 +106,7 @@ extension SymbolicKernel {
         let result = try SymbolicOutcome.ite(found.not(), .ipc(Code.enotExistent, v),
                                              SymbolicOutcome.ite(isOp, outcome, .error(Code.ebadproto, v)))
         let scope = try found.not().or(isOp.and(done.inScope), isOp.not().and(isIpc.not()))
-        return SymbolicStep(state: state, outcome: result, inScope: scope)
+        return SymbolicStep(state: state, outcome: result, inScope: scope, deliveries: try .none(v))
     }
 
     func targetSlot(_ call: SymbolicCall) throws(SMTError) -> Expr {
@@ -102,6 +115,10 @@ extension SymbolicKernel {
         case .unmap(let u): u.task
         case .create(let c): c.factory
         case .capValid(let t, _), .capEqual(let t, _, _): t
+        case .ipc(let c): c.cap
+        case .gateBind(let b): b.gate
+        case .exRegs(let t, _): t
+        case .irq(let c): c.cap
         }
     }
 
@@ -112,6 +129,7 @@ extension SymbolicKernel {
         case .create(let c): return try create(s, task: task, factory: cap.object, rights: cap.rights, call: c)
         case .capValid(_, let c): return (try Scoped(s, v), try .ok(value: capValid(s, cap.object, c), v))
         case .capEqual(_, let a, let b): return (try Scoped(s, v), try .ok(value: capEqual(s, cap.object, a, b), v))
+        case .ipc, .gateBind, .exRegs, .irq: return (Scoped(s, inScope: try v.truth(false)), try .ok(v))   // ipcStep
         }
     }
 

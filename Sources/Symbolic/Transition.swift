@@ -30,6 +30,11 @@ public struct SymbolicOutcome {
     }
 
     public func isOk(_ v: Vocabulary) throws(SMTError) -> Expr { try kind.eq(v.b8(1)) }
+
+    /// The caller waits (`Outcome.blocked`, result encoding 0).
+    static func blocked(_ v: Vocabulary) throws(SMTError) -> SymbolicOutcome {
+        SymbolicOutcome(kind: try v.b8(0), code: try v.b8(0), hasValue: try v.truth(false), value: try v.b8(0))
+    }
 }
 
 /// One symbolic step: the successor state, the result, and whether the
@@ -42,12 +47,15 @@ public struct SymbolicStep {
     public var state: SymbolicState
     public var outcome: SymbolicOutcome
     public var inScope: Expr
+    /// The messages the step handed over (IPC-1, IPC-2); none outside IPC.
+    public var deliveries: Deliveries
 }
 
 /// Error codes used by the encoded operations (`Spec.L4Error`/`IpcError` raw values).
 enum Code {
-    static let eperm: UInt8 = 1, enomem: UInt8 = 12, einval: UInt8 = 22, ebadproto: UInt8 = 39
-    static let enotExistent: UInt8 = 0x04, remsgcut: UInt8 = 0x09
+    static let eperm: UInt8 = 1, enoent: UInt8 = 2, enomem: UInt8 = 12, einval: UInt8 = 22, ebadproto: UInt8 = 39
+    static let setimeout: UInt8 = 0x02, retimeout: UInt8 = 0x03, enotExistent: UInt8 = 0x04
+    static let secanceled: UInt8 = 0x06, recanceled: UInt8 = 0x07, remsgcut: UInt8 = 0x09
 }
 
 /// Object kinds (`Spec.ObjectKind` raw values) and lives (`Spec.Life`).

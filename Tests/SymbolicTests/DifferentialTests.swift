@@ -14,6 +14,7 @@ import Verifier
         var compared = 0
         var outOfScope = 0
         var failures: [String] = []
+        var kinds = Set<String>()
     }
 
     /// Walks from `scenario`, comparing an encoded event at each step, until

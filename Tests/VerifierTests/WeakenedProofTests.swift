@@ -27,6 +27,11 @@ import Verifier
         Case(defect: "freeing refunds nothing", weakening: .noRefund, family: .unmapObject, property: "MEM-3"),
         Case(defect: "create ignores the quota limit", weakening: .noLimitCheck, family: .create(.gate), property: "MEM-1"),
         Case(defect: "create ignores the quota limit", weakening: .noLimitCheck, family: .create(.factory), property: "MEM-1"),
+        Case(defect: "a reply leaves the reply slot", weakening: .replyKeepsSlot, family: .ipc(.reply), property: "IPC-4"),
+        Case(defect: "a receive leaves the sender queued", weakening: .receiveKeepsQueued, family: .ipc(.wait), property: "IPC-3"),
+        Case(defect: "a gate passes the sender's label", weakening: .senderChosenGateLabel, family: .ipc(.call), property: "IPC-2"),
+        Case(defect: "any capability addresses a thread", weakening: .anyCapSends, family: .ipc(.send), property: "IPC-1"),
+        Case(defect: "detach leaves the Irq queued", weakening: .detachKeepsQueued, family: .irq(.detach), property: "IRQ-1"),
     ]
 
     static func verdict(_ c: Case, _ weakening: Weakening) throws -> ProofVerdict {

@@ -84,7 +84,7 @@ struct BMCStep {
             }
             let full = try v.context.or(free).not()
             return try c.tableFull.eq(full).and(full.or(first))
-        case .capValid, .capEqual: return try v.truth(true)
+        case .capValid, .capEqual, .ipc, .gateBind, .exRegs, .irq: return try v.truth(true)
         }
     }
 }

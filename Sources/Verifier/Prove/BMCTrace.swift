@@ -75,6 +75,30 @@ enum BMCTrace {
             return .taskCapValid(task: try slot(t), cap: try slot(c))
         case .capEqual(let t, let a, let b):
             return .taskCapEqual(task: try slot(t), a: try slot(a), b: try slot(b))
+        case .ipc(let c):
+            let msg = Message(label: UInt16(truncatingIfNeeded: try m.uint64(c.label)))
+            let send: Timeout = try m.bool(c.sendNever) ? .never : .zero, receive: Timeout = try m.bool(c.receiveNever) ? .never : .zero
+            switch c.kind {
+            case .send: return .ipcSend(cap: try slot(c.cap), msg, timeout: send)
+            case .call: return .ipcCall(cap: try slot(c.cap), msg, send: send, receive: receive, buffer: .none)
+            case .receive: return .ipcReceive(cap: try slot(c.cap), timeout: receive, buffer: .none)
+            case .wait: return .ipcWait(timeout: receive, buffer: .none)
+            case .reply: return .ipcReply(msg)
+            case .replyAndWait: return .ipcReplyAndWait(msg, timeout: receive, buffer: .none)
+            case .sleep: return .ipcSleep(timeout: receive)
+            }
+        case .gateBind(let b):
+            return .gateBindThread(gate: try slot(b.gate), thread: try m.bool(b.hasThread) ? SlotIndex(Int(try byte(b.thread))) : nil,
+                                   label: UInt16(truncatingIfNeeded: try m.uint64(b.label)))
+        case .exRegs(let x, let cancel):
+            return .threadExRegs(thread: try slot(x), cancel: try m.bool(cancel))
+        case .irq(let c):
+            switch c.op {
+            case .trigger: return .irqTrigger(irq: try slot(c.cap))
+            case .unmask: return .irqUnmask(irq: try slot(c.cap))
+            case .detach: return .irqDetach(irq: try slot(c.cap))
+            case .receive: return .irqReceive(irq: try slot(c.cap), timeout: try m.bool(c.receiveNever) ? .never : .zero)
+            }
         }
     }
 }

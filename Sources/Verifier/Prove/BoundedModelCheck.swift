@@ -24,7 +24,7 @@ public struct BMCOptions: Sendable {
     /// Only these property IDs (empty: every catalogue property with a symbolic form).
     public var properties: Set<String> = []
     /// The encoded calls a step may take.
-    public var families: [ProofFamily] = ProofFamily.allCases
+    public var families: [ProofFamily] = ProofFamily.core
     /// Test-only: weakened transition encodings.
     public var weakening: Weakening = []
     public init() {}
@@ -75,7 +75,7 @@ public enum BoundedModelCheck {
         let names = actors.map { "CPU \($0.cpu): \(scenario.names.name(.thread(ThreadID($0.thread))))" }
         return [
             "Start: the boot state of '\(scenario.name)'; owner labels as for --noninterference (a task its policy domain, other boot objects by holders; objects no domain holds: a domain every user may flow to, else a pseudo-domain 'kernel' every domain may flow to).",
-            "Steps: each step is one encoded system call (\(ProofFamily.allCases.map(\.name).joined(separator: ", "))) by the running thread of a CPU (\(names.isEmpty ? "none" : names.joined(separator: ", "))), with any arguments; scripts are not followed (every running thread acts as an adversary), and the calls do not change which thread runs. A create takes the first free table entry, as Spec does.",
+            "Steps: each step is one encoded system call (\(ProofFamily.core.map(\.name).joined(separator: ", "))) by the running thread of a CPU (\(names.isEmpty ? "none" : names.joined(separator: ", "))), with any arguments; scripts are not followed (every running thread acts as an adversary), and the calls do not change which thread runs. A create takes the first free table entry, as Spec does.",
             "Scope: every step stays inside the encoding (`inScope`); paths it excludes (IPC, destroying a task, thread or Irq, ...) are the explorer's. Properties: the symbolic forms of \(propertyIDs.joined(separator: ", ")) under the scenario's policy, after every step; a violation is replayed on Spec with the catalogue's own check.",
         ]
     }

@@ -30,9 +30,27 @@ enum CounterexampleText {
                 lines.append("factory \(i): used \(try m.uint64(t.pre.used.select(w))) → \(try m.uint64(t.post.used.select(w))), limit \(try m.uint64(t.pre.limit.select(w)))")
             case .domain:
                 lines.append("observer domain \(i)")
+            case .thread:
+                lines.append("\(i & 0x80 != 0 ? "irq \(i & 0x7F)" : "thread \(i)"): \(try ipc(m, t.pre, w, k)) → \(try ipc(m, t.post, w, k))")
             }
         }
         return lines
+    }
+
+    static let stateNames = ["dead", "ready", "sending", "receiving", "blocked_on_gate"]
+
+    /// A thread's IPC fields (a sender's queue for an Irq).
+    static func ipc(_ m: Model, _ s: SymbolicState, _ x: Expr, _ k: SymbolicKernel) throws(SMTError) -> String {
+        let q = try m.uint64(s.queuedAt.select(x))
+        let queue = q == 0 ? "in no queue" : "queued at \(q >> 8 == 3 ? "gate" : "thread") \(q & 0xFF)"
+        let i = try m.uint64(x)
+        if i & 0x80 != 0 {
+            let irq = try x.bvand(k.v.b8(0x7F))
+            let delivery = ["idle", "queued", "pending"], d = Int(try m.uint64(s.irqDelivery.select(irq)))
+            return "bound to \(try m.uint64(s.irqThread.select(irq))), \(d < delivery.count ? delivery[d] : "delivery \(d)"), masked \(try m.uint64(s.irqMasked.select(irq))), \(queue)"
+        }
+        let st = Int(try m.uint64(s.threadState.select(x)))
+        return "\(st < stateNames.count ? stateNames[st] : "state \(st)"), partner \(try m.uint64(s.partner.select(x))), reply slot \(try m.uint64(s.replyTo.select(x))), \(queue)"
     }
 
     static func slot(_ m: Model, _ s: SymbolicState, _ p: Expr) throws(SMTError) -> String {
@@ -83,6 +101,14 @@ enum CounterexampleText {
             return "task=slot \(try n(t)) cap=\(try n(c))"
         case .capEqual(let t, let a, let b2):
             return "task=slot \(try n(t)) a=\(try n(a)) b=\(try n(b2))"
+        case .ipc(let c):
+            return "cap=slot \(try n(c.cap)) label=0x\(String(try m.uint64(c.label), radix: 16)) sendNever=\(try b(c.sendNever)) receiveNever=\(try b(c.receiveNever)) picked=\(try n(c.picked)) peerQueueEmpty=\(try b(c.peerQueueEmpty))"
+        case .gateBind(let g):
+            return "gate=slot \(try n(g.gate)) thread=slot \(try n(g.thread)) hasThread=\(try b(g.hasThread)) label=0x\(String(try m.uint64(g.label), radix: 16))"
+        case .exRegs(let x, let cancel):
+            return "thread=slot \(try n(x)) cancel=\(try b(cancel))"
+        case .irq(let c):
+            return "irq=slot \(try n(c.cap)) receiveNever=\(try b(c.receiveNever)) peerQueueEmpty=\(try b(c.peerQueueEmpty))"
         }
     }
 }

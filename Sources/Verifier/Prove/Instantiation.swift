@@ -15,6 +15,7 @@ struct GroundTerms {
     var objects: [Expr] = []
     var factories: [Expr] = []
     var domains: [Expr] = []
+    var threads: [Expr] = []
 
     func terms(_ b: BoundSort) -> [Expr] {
         switch b {
@@ -23,6 +24,7 @@ struct GroundTerms {
         case .object: objects
         case .factory: factories
         case .domain: domains
+        case .thread: threads
         }
     }
 
@@ -33,6 +35,7 @@ struct GroundTerms {
         case .object: objects.append(e)
         case .factory: factories.append(e)
         case .domain: domains.append(e)
+        case .thread: threads.append(e)
         }
     }
 
@@ -45,10 +48,11 @@ struct GroundTerms {
     init(states: [SymbolicState], call: SymbolicCall, caller: Expr, witnesses: [(BoundSort, Expr)], _ k: SymbolicKernel) throws(SMTError) {
         for (b, w) in witnesses { add(b, w) }
         objects.append(try k.ref(Kind.thread, caller))
+        threads.append(caller)
         for s in states { try addCall(s, call, caller: caller, k) }
         for s in states { try close(s, k) }
         slots = Self.unique(slots); nodes = Self.unique(nodes); objects = Self.unique(objects)
-        factories = Self.unique(factories); domains = Self.unique(domains)
+        factories = Self.unique(factories); domains = Self.unique(domains); threads = Self.unique(threads)
     }
 
     /// The positions `call` reads in `s`.
@@ -75,6 +79,25 @@ struct GroundTerms {
             slots += [try k.at(task, t), try k.at(capObject(t), c)]
         case .capEqual(let t, let a, let b):
             slots += [try k.at(task, t), try k.at(capObject(t), a), try k.at(capObject(t), b)]
+        case .ipc(let c):
+            slots.append(try k.at(task, c.cap))
+            let o = try capObject(c.cap)
+            threads += [o, try s.gateThread.select(o), try s.replyTo.select(caller), c.picked, try s.partner.select(o)]
+            objects += [try k.ref(Kind.thread, o), try k.ref(Kind.gate, o)]
+        case .gateBind(let b):
+            slots += [try k.at(task, b.gate), try k.at(task, b.thread)]
+            let g = try capObject(b.gate)
+            threads += [try capObject(b.thread), try s.gateThread.select(g), try s.irqThread.select(g), try k.v.b8(0x80).bvor(g)]
+            objects.append(try k.ref(Kind.gate, g))
+        case .irq(let c):
+            slots.append(try k.at(task, c.cap))
+            let i = try capObject(c.cap)
+            threads += [try k.v.b8(0x80).bvor(i), try s.irqThread.select(i), try s.replyTo.select(caller)]
+            objects.append(try k.ref(Kind.irq, i))
+        case .exRegs(let x, _):
+            slots.append(try k.at(task, x))
+            let o = try capObject(x)
+            threads += [o, try s.partner.select(o), try s.gateWaitHead.select(s.partner.select(o))]
         }
     }
 
@@ -93,6 +116,7 @@ struct GroundTerms {
         for r in objects { factories.append(try k.indexOf(r)) }
         for f in factories { objects.append(try k.ref(Kind.factory, f)) }
         for r in objects { domains.append(try s.owner.select(r)) }
+        for t in threads { objects.append(try k.ref(Kind.thread, t)) }
     }
 
     /// Z3 shares equal terms, so equal printed forms are the same term.

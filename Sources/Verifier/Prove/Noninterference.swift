@@ -37,7 +37,7 @@ public enum NICondition: String, CaseIterable, Sendable {
 
 public struct NIOptions: Sendable {
     public var timeoutMilliseconds: UInt32 = 60_000
-    public var families: [ProofFamily] = ProofFamily.allCases
+    public var families: [ProofFamily] = ProofFamily.core
     public var conditions: [NICondition] = NICondition.allCases
     public var observation: NIObservation = .inbound
     /// Test-only: weakened transition encodings.

@@ -65,13 +65,14 @@ struct NIAnchor {
         case .node: return ConcreteLayout.nodePositions.map(\.0) + [outside]
         case .factory: return [0, 1, 2, 0x3C]
         case .domain: return [0, 0x3C]
+        case .thread: return (0..<UInt64(Capacity.threads)).map { $0 } + (0..<UInt64(Capacity.irqs)).map { 0x80 | $0 } + [0x3C]
         }
     }
 
     static func sort(_ b: BoundSort, _ v: Vocabulary) -> Sort {
         switch b {
         case .slot, .node, .object: v.bv16
-        case .factory, .domain: v.bv8
+        case .factory, .domain, .thread: v.bv8
         }
     }
 
@@ -259,7 +260,7 @@ struct NIAnchor {
         case .node: return literal + (x.pageKey.map { [$0] } ?? [])
         case .object: return literal + x.objectKeys
         case .factory: return literal + (try x.objectKeys.map { (k) throws(SMTError) in try kernel.indexOf(k) })
-        case .domain: return literal
+        case .domain, .thread: return literal
         }
     }
 

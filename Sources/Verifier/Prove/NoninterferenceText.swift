@@ -161,6 +161,10 @@ struct NIText {
         case .unmap(let c): c.task
         case .create(let c): c.factory
         case .capValid(let t, _), .capEqual(let t, _, _): t
+        case .ipc(let c): c.cap
+        case .gateBind(let b): b.gate
+        case .exRegs(let x, _): x
+        case .irq(let c): c.cap
         }
         let target = try k.at(task, targetSlot)
         slots.append(target)
@@ -180,6 +184,10 @@ struct NIText {
             slots.append(try k.at(targetObject, c))
         case .capEqual(_, let a, let b):
             slots += [try k.at(targetObject, a), try k.at(targetObject, b)]
+        case .gateBind(let b):
+            slots.append(try k.at(task, b.thread))
+        case .ipc, .exRegs, .irq:
+            break
         }
         for p in slots { objects += [try object(of: p), try objectT(of: p)] }
         var out: [String] = []

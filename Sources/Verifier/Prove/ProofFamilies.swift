@@ -8,10 +8,19 @@ public enum ProofFamily: CaseIterable, Sendable, Hashable {
     case mapObject, mapMemory, unmapObject, unmapMemory
     case create(CreatedKind)
     case capValid, capEqual
+    case ipc(IpcKind), gateBind, exRegs, irq(IrqOp)
 
-    public static var allCases: [ProofFamily] {
+    public static var allCases: [ProofFamily] { core + ipcCases }
+
+    /// The capability, memory and quota core (the families noninterference
+    /// and bounded model checking are stated for).
+    public static var core: [ProofFamily] {
         [.mapObject, .mapMemory, .unmapObject, .unmapMemory] + CreatedKind.allCases.map { .create($0) } + [.capValid, .capEqual]
     }
+
+    /// IPC without typed items, gate and Irq binding, ex_regs, the Irq
+    /// protocol (SymbolicIpc.swift, SymbolicIrq.swift).
+    public static var ipcCases: [ProofFamily] { IpcKind.allCases.map { .ipc($0) } + [.gateBind, .exRegs] + IrqOp.allCases.map { .irq($0) } }
 
     public var name: String {
         switch self {
@@ -22,6 +31,10 @@ public enum ProofFamily: CaseIterable, Sendable, Hashable {
         case .create(let k): "factory.create(\(k.rawValue))"
         case .capValid: "task.cap_valid"
         case .capEqual: "task.cap_equal"
+        case .ipc(let k): "ipc.\(k.rawValue)"
+        case .gateBind: "gate.bind_thread"
+        case .exRegs: "thread.ex_regs"
+        case .irq(let op): "irq.\(op.rawValue)"
         }
     }
 
@@ -51,7 +64,29 @@ public enum ProofFamily: CaseIterable, Sendable, Hashable {
             return (.capValid(task: try b8("task"), cap: try b8("cap")), yes)
         case .capEqual:
             return (.capEqual(task: try b8("task"), a: try b8("a"), b: try b8("b")), yes)
+        case .ipc(let kind):
+            let c = IpcCall(kind: kind, cap: try b8("cap"), label: try ctx.constant("\(prefix).label", v.bv16), sendNever: try flag("sendNever"),
+                            receiveNever: try flag("receiveNever"), picked: try b8("picked"), peerQueueEmpty: try flag("peerQueueEmpty"))
+            return (.ipc(c), try running(k, pre, prefix))
+        case .gateBind:
+            let b = GateBindCall(gate: try b8("gate"), thread: try b8("thread"), hasThread: try flag("hasThread"),
+                                 label: try ctx.constant("\(prefix).label", v.bv16), peerQueueEmpty: try flag("peerQueueEmpty"))
+            return (.gateBind(b), try running(k, pre, prefix))
+        case .exRegs:
+            return (.exRegs(thread: try b8("thread"), cancel: try flag("cancel")), try running(k, pre, prefix))
+        case .irq(let op):
+            let c = IrqCall(op: op, cap: try b8("cap"), receiveNever: try flag("receiveNever"), peerQueueEmpty: try flag("peerQueueEmpty"))
+            return (.irq(c), try running(k, pre, prefix))
         }
+    }
+
+    /// The IPC families' precondition on the acting thread: the scheduler
+    /// runs it, so it is a live thread, ready and not dying (Spec.apply runs
+    /// a dying thread's teardown instead).
+    func running(_ k: SymbolicKernel, _ pre: SymbolicState, _ prefix: String) throws(SMTError) -> Expr {
+        let v = k.v, caller = try v.context.constant("caller", v.bv8)
+        return try caller.ult(v.b8(0x80)).and(k.isLive(pre, k.ref(Kind.thread, caller)),
+                                              pre.threadState.select(caller).eq(v.b8(ThreadStateValue.ready)), pre.dying.select(caller).eq(v.b8(0)))
     }
 
     /// The event's preconditions that quantify over the state, as

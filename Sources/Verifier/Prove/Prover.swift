@@ -65,12 +65,14 @@ public enum Prover {
     public static let assumptions = [
         "Policy: the flow relation is a partition (reflexive, symmetric, transitive), as in the two-partition scenario; directed policies (client → server) are checked by the explorer only.",
         "Encoding: 2^8 tasks, slots per task, pages per task, threads, gates, Irqs, factories and frames; index 0xFF of each table means none. Flexpages of order 0 (one slot or page) only.",
-        "Scope: paths that destroy a task, a thread or an Irq, release a gate with blocked senders or a bound deleted thread, drop a weak capability's last slot, cascade a quota refund through a deleted factory, or turn an invocation into IPC are excluded by `inScope`; the explorer checks them on the built-in scenarios.",
-        "The acting thread is the current thread of its CPU, not dying, without a page fault to retry; its own thread record (message registers, result) is not part of the encoded state.",
+        "Scope: paths that destroy a task, a thread or an Irq, release a gate with blocked senders or a bound deleted thread, drop a weak capability's last slot, cascade a quota refund through a deleted factory, or turn a kernel-object operation into IPC (a task, factory or Irq operation on a thread or gate cap) are excluded by `inScope`; the explorer checks them on the built-in scenarios.",
+        "The acting thread is the current thread of its CPU: live, ready, not dying, without a page fault to retry; message words, receive buffers, results and the scheduler's ready lists are not part of the encoded state.",
+        "IPC: messages without a typed item. Sender queues are a membership function: which queued sender an open wait takes, and whether an open-waiting receiver has nobody queued ahead, are arguments of the call, so every choice is proved (the differential test passes Spec's); the priority order of a queue is not encoded. Thread and Irq indices are below 0x80 where they queue as senders (bit 7 marks an Irq).",
+        "IPC paths out of scope: a gate bind with blocked senders to re-run, a bind or ex_regs that would free a deleted thread or Irq, ex_regs cancelling the head of a gate's wait queue; hardware line events are not encoded.",
     ]
     public static let notEncoded = [
         "CAP-4 (take-grant islands), MEM-2 (exact accounting) and CAP-5's exact count need cardinality or closure ghosts not encoded yet: explorer only.",
-        "IPC-1, IPC-2, IPC-3, IPC-4 and IRQ-1: IPC, reply capabilities and Irq queues are not in the symbolic state yet: explorer only.",
+        "IPC-3's list shape (no cycle, no dangling link; the encoded queues are membership functions) and IRQ-1's \"a line drives at most one Irq\" (lines are not encoded): explorer only.",
     ]
 
     public static func run(_ options: ProofOptions, progress: (ProofObligation) -> Void = { _ in }) throws(SMTError) -> ProofReport {

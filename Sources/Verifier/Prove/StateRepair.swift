@@ -23,7 +23,10 @@ extension SymbolicState {
             (\.pageFrame, none), (\.pageRights, zero), (\.pageParent, try v.b16(0)), (\.pageRooted, try v.truth(true)),
             (\.ancestor, try v.truth(false)), (\.life, try v.b8(LifeValue.free)), (\.counted, zero), (\.quota, none),
             (\.limit, try v.b16(0)), (\.used, try v.b16(0)), (\.unlimited, try v.truth(false)),
-            (\.threadTask, none), (\.gateThread, none), (\.gateWaitHead, none),
+            (\.threadTask, none), (\.gateThread, none), (\.gateWaitHead, none), (\.gateLabel, try v.b16(0)),
+            (\.threadState, zero), (\.partner, none), (\.pending, zero), (\.replyTo, none), (\.dying, zero), (\.prio, try v.b8(1)),
+            (\.sendLabel, try v.b16(0)), (\.rcvLabel, try v.b16(0)), (\.sendRights, zero), (\.receiveZero, zero), (\.sendItem, zero),
+            (\.queuedAt, try v.b16(0)), (\.irqThread, none), (\.irqDelivery, zero), (\.irqMasked, zero), (\.irqLabel, try v.b16(0)),
         ]
     }
 

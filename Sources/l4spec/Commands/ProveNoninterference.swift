@@ -20,7 +20,7 @@ extension L4Spec.Prove {
         let env = ProcessInfo.processInfo.environment
         if let f = env["L4SPEC_NI_FAMILIES"] {
             let names = Set(f.split(separator: ",").map(String.init))
-            options.families = ProofFamily.allCases.filter { names.contains($0.name) }
+            options.families = ProofFamily.core.filter { names.contains($0.name) }
         }
         if let c = env["L4SPEC_NI_CONDITIONS"] {
             let names = Set(c.split(separator: ",").map(String.init))
