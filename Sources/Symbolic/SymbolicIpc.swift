@@ -117,10 +117,13 @@ extension SymbolicKernel {
         let open = try p.eq(v.none)
         let here = try ref(Kind.thread, t)
         let closedFound = try p.ne(t).and(s.queuedAt.select(p).eq(here))
-        let found = try open.ite(picked.ne(v.none), closedFound)
+        var found = try open.ite(picked.ne(v.none), closedFound)
         let x = try open.ite(picked, p)
         // The choice names a sender queued here.
-        let scope = try open.and(picked.ne(v.none)).implies(s.queuedAt.select(picked).eq(here))
+        var scope = try open.and(picked.ne(v.none)).implies(s.queuedAt.select(picked).eq(here))
+        if weakening.contains(.receiveUnchecked) {
+            (found, scope) = (try open.ite(picked.ne(v.none), v.truth(true)), try v.truth(true))
+        }
         var dequeued = s
         if !weakening.contains(.receiveKeepsQueued) { dequeued.queuedAt = try s.queuedAt.store(x, v.b16(0)) }
         let meet = try rendezvous(dequeued, sender: x, receiver: t, receiverOpen: open)

@@ -128,8 +128,9 @@ extension SymbolicKernel {
         bound.gateLabel = try s.gateLabel.store(g, b.label)
         // The old thread's entry may be freed when it was deleted (Spec.freeThreadIfUnreferenced); waiters re-run their IPC.
         let scope = try s.gateWaitHead.select(g).eq(v.none).and(old.eq(v.none).or(old.eq(x), isLive(s, ref(Kind.thread, old))))
+        let noS = weakening.contains(.bindWithoutS) ? try v.truth(false) : try has(cap.rights, 0x2).not()
         let checks: [(Expr, SymbolicOutcome)] = [
-            (try has(cap.rights, 0x2).not(), try .error(Code.eperm, v)),
+            (noS, try .error(Code.eperm, v)),
             (try b.label.bvand(v.b16(0x3)).ne(v.b16(0)), try .error(Code.einval, v)),
             (try b.hasThread.not().or(arg.kind.ne(v.b8(Kind.thread))), try .error(Code.einval, v)),
             (try has(arg.rights, 0x2).not(), try .error(Code.eperm, v)),
@@ -153,7 +154,7 @@ extension SymbolicKernel {
         let applies = try isLive(s, ref(Kind.thread, x)).and(s.dying.select(x).eq(v.b8(0)))
         let started = try finish(s, x)
         var dequeued = s
-        dequeued.queuedAt = try s.queuedAt.store(x, v.b16(0))
+        if !weakening.contains(.cancelKeepsQueued) { dequeued.queuedAt = try s.queuedAt.store(x, v.b16(0)) }
         // Leaving a gate's wait queue at its head would need the next waiter: not encoded.
         let gateHeadStays = try state(s, x, is: ThreadStateValue.onGate).implies(s.gateWaitHead.select(s.partner.select(x)).ne(x))
         let (ended, endScope) = try endReceive(s, x)

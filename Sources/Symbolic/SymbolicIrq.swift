@@ -52,7 +52,7 @@ extension SymbolicKernel {
         let stuck = try setDelivery(s, i, IrqDeliveryValue.pending, masked: true)
         var taken = try IpcPath(finish(receiveIrqMessage(s, i, at: r), r), .ok(v), v)
         taken.deliveries.fired = Delivery(happened: try v.truth(true), from: x, to: r, label: try s.irqLabel.select(i))
-        var queued = try setDelivery(s, i, IrqDeliveryValue.queued)
+        var queued = weakening.contains(.irqQueueUnmarked) ? s : try setDelivery(s, i, IrqDeliveryValue.queued)
         queued.queuedAt = try s.queuedAt.store(x, ref(Kind.thread, r))
         return try .ite(canReceive(s, r).not(), IpcPath(stuck, .ok(v), v),
                         .ite(accepts(s, r, from: x, queueEmpty: queueEmpty), taken, IpcPath(queued, .ok(v), v)))
@@ -149,7 +149,8 @@ extension SymbolicKernel {
     /// `Spec.performUnmask`: only when nothing is queued or pending.
     func unmask(_ s: SymbolicState, _ i: Expr) throws(SMTError) -> SymbolicState {
         var r = s
-        r.irqMasked = try s.irqDelivery.select(i).eq(v.b8(IrqDeliveryValue.idle)).ite(s.irqMasked.store(i, v.b8(0)), s.irqMasked)
+        let idle = weakening.contains(.unmaskAlways) ? try v.truth(true) : try s.irqDelivery.select(i).eq(v.b8(IrqDeliveryValue.idle))
+        r.irqMasked = try idle.ite(s.irqMasked.store(i, v.b8(0)), s.irqMasked)
         return r
     }
 }

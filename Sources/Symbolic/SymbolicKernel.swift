@@ -49,6 +49,16 @@ public struct Weakening: OptionSet, Sendable {
     public static let anyCapSends = Weakening(rawValue: 1 << 12)
     /// Detaching an Irq leaves its queued delivery in the thread's sender list (§7, IRQ-1).
     public static let detachKeepsQueued = Weakening(rawValue: 1 << 13)
+    /// A receive takes the chosen sender without checking it is queued at the receiver (§6.3, IPC-1).
+    public static let receiveUnchecked = Weakening(rawValue: 1 << 14)
+    /// gate.bind_thread does not require S on the gate (§3.3, IPC-2).
+    public static let bindWithoutS = Weakening(rawValue: 1 << 15)
+    /// ex_regs cancel leaves a sending thread in its receiver's queue (§3.2, IPC-3).
+    public static let cancelKeepsQueued = Weakening(rawValue: 1 << 16)
+    /// A hit queues the Irq without marking its delivery queued (§7, IRQ-1).
+    public static let irqQueueUnmarked = Weakening(rawValue: 1 << 17)
+    /// Unmask clears the mask even with a delivery pending (§7, IRQ-1).
+    public static let unmaskAlways = Weakening(rawValue: 1 << 18)
 }
 
 // MARK: - Addressing

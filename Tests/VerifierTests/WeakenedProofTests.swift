@@ -6,9 +6,10 @@ import Verifier
 /// encoded family that changes the state, one clause of its transition is
 /// removed through a test-only `Weakening`, and an obligation that `l4spec
 /// prove` proves on the real encoding must then be refuted, with a
-/// counterexample (a model whose pre-state satisfies every invariant). The
-/// two queries (cap_valid, cap_equal) change no state; their weakened
-/// relation is refuted in `NoninterferenceTests`.
+/// counterexample (a model whose pre-state satisfies every invariant). Every
+/// family has at least one case. The two queries (cap_valid, cap_equal)
+/// change no state; their weakened relation is refuted in
+/// `NoninterferenceTests`.
 @Suite struct WeakenedProofTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var defect: String
@@ -32,6 +33,17 @@ import Verifier
         Case(defect: "a gate passes the sender's label", weakening: .senderChosenGateLabel, family: .ipc(.call), property: "IPC-2"),
         Case(defect: "any capability addresses a thread", weakening: .anyCapSends, family: .ipc(.send), property: "IPC-1"),
         Case(defect: "detach leaves the Irq queued", weakening: .detachKeepsQueued, family: .irq(.detach), property: "IRQ-1"),
+        Case(defect: "create ignores the quota limit", weakening: .noLimitCheck, family: .create(.task), property: "MEM-1"),
+        Case(defect: "create ignores the quota limit", weakening: .noLimitCheck, family: .create(.thread), property: "MEM-1"),
+        Case(defect: "create ignores the quota limit", weakening: .noLimitCheck, family: .create(.irq), property: "MEM-1"),
+        Case(defect: "a receive takes a sender not queued at it", weakening: .receiveUnchecked, family: .ipc(.receive), property: "IPC-1"),
+        Case(defect: "a receive takes a sender not queued at it", weakening: .receiveUnchecked, family: .ipc(.sleep), property: "IPC-1"),
+        Case(defect: "a receive takes a sender not queued at it", weakening: .receiveUnchecked, family: .irq(.receive), property: "IPC-1"),
+        Case(defect: "a reply leaves the reply slot", weakening: .replyKeepsSlot, family: .ipc(.replyAndWait), property: "IPC-4"),
+        Case(defect: "bind without S on the gate", weakening: .bindWithoutS, family: .gateBind, property: "IPC-2"),
+        Case(defect: "cancel leaves the sender queued", weakening: .cancelKeepsQueued, family: .exRegs, property: "IPC-3"),
+        Case(defect: "a hit queues the Irq unmarked", weakening: .irqQueueUnmarked, family: .irq(.trigger), property: "IRQ-1"),
+        Case(defect: "unmask with a delivery pending", weakening: .unmaskAlways, family: .irq(.unmask), property: "IRQ-1"),
     ]
 
     static func verdict(_ c: Case, _ weakening: Weakening) throws -> ProofVerdict {

@@ -102,6 +102,8 @@ struct GroundTerms {
     }
 
     mutating func close(_ s: SymbolicState, _ k: SymbolicKernel) throws(SMTError) {
+        // The headers of thread terms, read as a thread or (≥ 0x80) an Irq.
+        for t in threads { objects += [try k.ref(Kind.thread, t), try k.ref(Kind.irq, t.bvand(k.v.b8(0x7F)))] }
         for n in nodes { nodes.append(try s.pageParent.select(n)) }
         for p in slots {
             objects.append(try s.slotKind.select(p).concat(s.slotObject.select(p)))
@@ -116,7 +118,6 @@ struct GroundTerms {
         for r in objects { factories.append(try k.indexOf(r)) }
         for f in factories { objects.append(try k.ref(Kind.factory, f)) }
         for r in objects { domains.append(try s.owner.select(r)) }
-        for t in threads { objects.append(try k.ref(Kind.thread, t)) }
     }
 
     /// Z3 shares equal terms, so equal printed forms are the same term.
