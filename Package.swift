@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "CLITestSupport", dependencies: ["Evidence"], path: "Tests/CLITestSupport"),
         .testTarget(name: "RefinementTests", dependencies: ["CLITestSupport", "Refinement", "Spec", "KernelImpl", "Scenarios", "Verifier"]),
         .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "Verifier", "Scenarios", "Spec"]),
-        .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", "SMT", "Spec", "Scenarios", "Verifier"]),
+        .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", "SMT", "Spec", "Scenarios", "Verifier", "Properties"]),
         .testTarget(name: "StateExplorerTests", dependencies: ["StateExplorer"]),
         .testTarget(name: "PropertiesTests", dependencies: ["Properties", "Spec", "Scenarios"]),
         .testTarget(

@@ -46,6 +46,20 @@ public enum BoundSort: Sendable {
     }
 }
 
+/// The seed instances of a ∀-invariant in a proof obligation.
+public enum Seeding: Sendable {
+    /// Every tuple of the obligation's ground terms (positions the call
+    /// touches and their one-step closure under "account of", "object in", ...).
+    case everywhere
+    /// Only the focus: the goal's witnesses, the objects the call touches
+    /// (created, displaced, named by its capabilities) with their successors
+    /// and the last object, and those objects' accounts. For the ledger
+    /// invariants, whose instances over every pair of ground objects run
+    /// to tens of thousands, while their proofs read the ledger only at
+    /// the positions a create or a free shifts (SymbolicLedger.swift).
+    case focus
+}
+
 /// A state invariant's symbolic form: ∀ bound. body(state, bound).
 public struct SymbolicInvariant: Sendable {
     public let id: String
@@ -54,6 +68,8 @@ public struct SymbolicInvariant: Sendable {
     /// catalogue's invariants inductive; listed in the report.
     public let strengthening: Bool
     public let bound: [BoundSort]
+    /// Where the prover seeds its instances before any model asks for more.
+    public var seeding = Seeding.everywhere
     public let body: @Sendable (ProofSetting, SymbolicState, [Expr]) throws(SMTError) -> Expr
 
     /// Its negation with the bound variables as fresh constants (Skolemised goal).

@@ -69,8 +69,28 @@ extension SymbolicState {
         irqMasked = try table(v.bv8, b8(0), irqs.map { (i, r) throws(SMTError) in (i, try b8(r.masked)) })
         irqLabel = try table(v.bv8, v.b16(0), irqs.map { (i, r) throws(SMTError) in (i, try v.b16(r.label)) })
         queuedAt = try table(v.bv8, v.b16(0), ConcreteLayout.queues(k).map { (sender, q) throws(SMTError) in (UInt64(sender), try v.b16(q)) })
+        ledger = try Self.ledger(of: k, v)
         slotBound = try b8(k.config.slotBound)
         pageBound = try b8(k.config.pageBound)
+    }
+}
+
+extension SymbolicState {
+    /// The ghost ledger of a `Spec` state (SymbolicLedger.swift): position
+    /// `_ ‖ q ‖ x` holds the sum of the charges to q of the allocated objects
+    /// below x — a λ with one term per allocated object, as a store per
+    /// position would need 2^16 per account.
+    static func ledger(of k: KernelState, _ v: Vocabulary) throws(SMTError) -> Expr {
+        let p = try v.bound("ledger", v.bv32)
+        let q = try p.extract(high: 23, low: 16), x = try p.extract(high: 15, low: 0)
+        var sum = try v.b16(0)
+        for (position, r) in ConcreteLayout.objects where k.life(of: r) != .free {
+            var charge = KernelMemory.cost(of: r.kind)
+            if r.kind == .factory { charge &+= k.factory(FactoryID(Int(r.index))).limit }
+            let below = try q.eq(v.b8(k.quotaAccount(of: r))).and(x.ugt(v.context.bv(position, v.bv16)))
+            sum = try sum.bvadd(below.ite(v.b16(charge), v.b16(0)))
+        }
+        return try v.context.lambda([p], sum)
     }
 }
 

@@ -46,7 +46,9 @@ extension SymbolicKernel {
         r.life = try s.life.store(ref, v.b8(LifeValue.free))
         r.counted = try s.counted.store(ref, v.b8(0))
         r.quota = try s.quota.store(ref, v.none)
-        return try refund(r, account, cost(kindOf(ref)))
+        let amount = try cost(kindOf(ref))
+        r.ledger = try shiftLedger(s, account: account, above: ref, by: amount, adding: false)
+        return try refund(r, account, amount)
     }
 
     /// kernel-api §3.4 last paragraph: a deleted factory whose account is
@@ -64,6 +66,7 @@ extension SymbolicKernel {
             r.limit = try s.limit.store(f, v.b16(0))
             r.used = try s.used.store(f, v.b16(0))
             r.unlimited = try s.unlimited.store(f, v.truth(false))
+            r.ledger = try shiftLedger(s, account: parent, above: fref, by: reservation, adding: false)
             return try refund(r, parent, reservation)
         }
     }

@@ -62,6 +62,7 @@ extension SymbolicKernel {
         r.counted = try r.counted.store(newRef, v.b8(0))
         r.quota = try r.quota.store(newRef, f)
         r.owner = try r.owner.store(newRef, s.owner.select(ref(Kind.task, task)))
+        r.ledger = try shiftLedger(r, account: f, above: newRef, by: amount, adding: true)
         switch call.kind {
         case .factory:
             r.limit = try r.limit.store(call.entry, call.limit)

@@ -63,6 +63,10 @@ public struct SymbolicState {
     /// objects created at run time: the creating task's domain). Not part of
     /// `Spec`'s state, so the differential test does not compare it.
     public var owner: Expr
+    /// Ghost: per-account prefix sums of the charged objects' costs
+    /// (SymbolicLedger.swift; MEM-2). Determined by `life`, `quota` and
+    /// `limit`, not a field of `Spec`'s state.
+    public var ledger: Expr
     // Configuration (constant during a run).
     public var slotBound: Expr
     public var pageBound: Expr
@@ -108,6 +112,7 @@ public struct SymbolicState {
         irqMasked = try array("irqMasked", v.bv8, v.bv8)
         irqLabel = try array("irqLabel", v.bv8, v.bv16)
         owner = try array("owner", v.bv16, v.bv8)
+        ledger = try array("ledger", v.bv32, v.bv16)
         slotBound = try v.context.constant("\(prefix).slotBound", v.bv8)
         pageBound = try v.context.constant("\(prefix).pageBound", v.bv8)
     }
@@ -124,7 +129,7 @@ public struct SymbolicState {
         ("dying", \.dying), ("prio", \.prio), ("sendLabel", \.sendLabel), ("rcvLabel", \.rcvLabel),
         ("sendRights", \.sendRights), ("receiveZero", \.receiveZero), ("sendItem", \.sendItem), ("queuedAt", \.queuedAt),
         ("irqThread", \.irqThread), ("irqDelivery", \.irqDelivery), ("irqMasked", \.irqMasked), ("irqLabel", \.irqLabel),
-        ("owner", \.owner),
+        ("owner", \.owner), ("ledger", \.ledger),
     ] }
 
     /// Every field, the configuration included: for evaluating a state in

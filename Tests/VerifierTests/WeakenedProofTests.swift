@@ -56,6 +56,18 @@ import Verifier
         return try #require(report.obligations.first).verdict
     }
 
+    /// MEM-2 (ghost ledger, proved on request): proved for a deletion on the
+    /// real encoding and not proved once freeing refunds nothing. It is not
+    /// refuted either: a confirmed counterexample needs a model whose ledger
+    /// is a prefix sum at all 2^16 positions, and the lazy instantiation's
+    /// repair (neutral outside the indices read) cannot make the 16-bit
+    /// ghost consistent in the gaps between them, so the search ends unknown.
+    @Test func noRefundIsNotProvedForMem2() throws {
+        let c = Case(defect: "freeing refunds nothing", weakening: .noRefund, family: .unmapObject, property: "MEM-2")
+        #expect(try Self.verdict(c, []) == .proved, "not proved on the real encoding")
+        #expect(try Self.verdict(c, c.weakening) != .proved, "proved with a refund that returns nothing")
+    }
+
     @Test(arguments: cases) func weakenedTransitionIsRefuted(_ c: Case) throws {
         #expect(try Self.verdict(c, []) == .proved, "not proved on the real encoding")
         let weakened = try Self.verdict(c, c.weakening)

@@ -39,6 +39,18 @@ struct GroundTerms {
         }
     }
 
+    /// `Seeding.focus` terms: objects and accounts (see `Seeding`).
+    var focusObjects: [Expr] = []
+    var focusFactories: [Expr] = []
+
+    func focusTerms(_ b: BoundSort) -> [Expr] {
+        switch b {
+        case .object: focusObjects
+        case .factory: focusFactories
+        default: terms(b)
+        }
+    }
+
     /// The terms of a one-copy obligation.
     init(_ view: TransitionView, witnesses: [(BoundSort, Expr)], _ k: SymbolicKernel) throws(SMTError) {
         try self.init(states: [view.pre], call: view.call, caller: view.caller, witnesses: witnesses, k)
@@ -50,6 +62,7 @@ struct GroundTerms {
         objects.append(try k.ref(Kind.thread, caller))
         threads.append(caller)
         for s in states { try addCall(s, call, caller: caller, k) }
+        for s in states { try addFocus(s, call, witnesses, k) }
         for s in states { try close(s, k) }
         slots = Self.unique(slots); nodes = Self.unique(nodes); objects = Self.unique(objects)
         factories = Self.unique(factories); domains = Self.unique(domains); threads = Self.unique(threads)
@@ -101,6 +114,24 @@ struct GroundTerms {
         }
     }
 
+    /// The focus terms (see `Seeding.focus`): the witnesses, the object a
+    /// create makes, the objects of the slots the call touches (which it may
+    /// displace or delete), their successors and the last object; the
+    /// accounts of those objects and the factories the call names.
+    mutating func addFocus(_ s: SymbolicState, _ call: SymbolicCall, _ witnesses: [(BoundSort, Expr)], _ k: SymbolicKernel) throws(SMTError) {
+        var named = witnesses.filter { $0.0 == .object }.map(\.1)
+        if case .create(let c) = call { named.append(try k.ref(c.kind.code, c.entry)) }
+        for p in slots { named.append(try s.slotKind.select(p).concat(s.slotObject.select(p))) }
+        named = Self.unique(named)
+        focusFactories += factories + witnesses.filter { $0.0 == .factory }.map(\.1)
+        for r in named { focusFactories.append(try s.quota.select(r)) }
+        focusObjects += named
+        for r in named { focusObjects.append(try r.bvadd(k.v.b16(1))) }
+        focusObjects.append(try k.ledgerTop)
+        focusObjects = Self.unique(focusObjects)
+        focusFactories = Self.unique(focusFactories)
+    }
+
     mutating func close(_ s: SymbolicState, _ k: SymbolicKernel) throws(SMTError) {
         // The headers of thread terms, read as a thread or (≥ 0x80) an Irq.
         for t in threads { objects += [try k.ref(Kind.thread, t), try k.ref(Kind.irq, t.bvand(k.v.b8(0x7F)))] }
@@ -131,7 +162,10 @@ struct GroundTerms {
         var out: [Expr] = []
         for inv in invariants {
             var tuples: [[Expr]] = [[]]
-            for b in inv.bound { tuples = tuples.flatMap { t in terms(b).map { t + [$0] } } }
+            for b in inv.bound {
+                let points = inv.seeding == .focus ? focusTerms(b) : terms(b)
+                tuples = tuples.flatMap { t in points.map { t + [$0] } }
+            }
             for t in tuples { out.append(try inv.body(p, s, t)) }
         }
         return out

@@ -230,6 +230,7 @@ struct NIAnchor {
             constraints.append(try ctx.or(inTable))
             let life = try b8("t.life"), quota = try b8("t.quota")
             constraints.append(try life.ule(v.b8(LifeValue.zombie)).and(lt(quota, Capacity.factories).or(quota.eq(v.none))))
+            let before = t
             t.life = try t.life.store(key, life)
             t.counted = try t.counted.store(key, b8("t.counted"))
             t.quota = try t.quota.store(key, quota)
@@ -240,6 +241,7 @@ struct NIAnchor {
             t.unlimited = try isFactory.ite(t.unlimited.store(index, ctx.freshConstant("t.unlimited", v.bool)), t.unlimited)
             t.gateThread = try isGate.ite(t.gateThread.store(index, b8("t.gateThread")), t.gateThread)
             t.gateWaitHead = try isGate.ite(t.gateWaitHead.store(index, b8("t.gateWaitHead")), t.gateWaitHead)
+            t.ledger = try k.reledgered(before, t, object: key)
         }
         // Every changed item belongs to the secret domain (in t, and in s when it exists there).
         for key in slotKeys { constraints.append(try ownedBySecret(t, r.taskRef(key))) }

@@ -92,8 +92,8 @@ public enum ProofFamily: CaseIterable, Sendable, Hashable {
     /// The event's preconditions that quantify over the state, as
     /// hypotheses: a factory is created at an entry no object is charged to.
     /// `Spec` frees a factory entry only when its account is drained, and
-    /// with exact accounting (MEM-2, which needs cardinality and is checked
-    /// by the explorer) nothing is then charged to it; without this, a
+    /// with exact accounting (MEM-2, proved with the ledger invariants only
+    /// on request) nothing is then charged to it; without this, a
     /// stale charge would make the new factory pay for another domain's object.
     func universalPreconditions(_ k: SymbolicKernel, pre: SymbolicState, _ call: SymbolicCall) -> [Hypothesis] {
         guard case .create(let c) = call, c.kind == .factory else { return [] }

@@ -71,7 +71,8 @@ public enum Prover {
         "IPC paths out of scope: a gate bind with blocked senders to re-run, a bind or ex_regs that would free a deleted thread or Irq, ex_regs cancelling the head of a gate's wait queue; hardware line events are not encoded.",
     ]
     public static let notEncoded = [
-        "CAP-4 (take-grant islands), MEM-2 (exact accounting) and CAP-5's exact count need cardinality or closure ghosts not encoded yet: explorer only.",
+        "CAP-4 (take-grant islands) and CAP-5's exact count need cardinality or closure ghosts not encoded yet: explorer only.",
+        "MEM-2 (exact accounting, ghost ledger) and its AUX-LEDGER invariants are proved only when asked for with --property (slow: 10–30 s and more per obligation).",
         "IPC-3's list shape (no cycle, no dangling link; the encoded queues are membership functions) and IRQ-1's \"a line drives at most one Irq\" (lines are not encoded): explorer only.",
     ]
 
@@ -87,7 +88,9 @@ public enum Prover {
     /// The report around a run's obligations: what every run states besides them.
     static func report(_ obligations: [ProofObligation]) -> ProofReport {
         ProofReport(obligations: obligations, z3Version: SMTContext.version,
-                    strengthening: SymbolicInvariants.strengthening.map { ($0.id, $0.title) },
+                    strengthening: (SymbolicInvariants.strengthening
+                                    + (obligations.contains { ledgerIDs.contains($0.property) } ? SymbolicInvariants.ledger.filter(\.strengthening) : []))
+                        .map { ($0.id, $0.title) },
                     assumptions: assumptions, notEncoded: notEncoded)
     }
 
@@ -99,6 +102,13 @@ public enum Prover {
 
     static func wanted(_ id: String, _ options: ProofOptions) -> Bool { options.properties.isEmpty || options.properties.contains(id) }
 
+    static var ledgerIDs: Set<String> { Set(SymbolicInvariants.ledger.map(\.id)) }
+
+    /// The invariants of a run: the ledger ones (MEM-2) only when one of them is asked for.
+    static func invariants(_ options: ProofOptions) -> [SymbolicInvariant] {
+        SymbolicInvariants.all + (options.properties.isDisjoint(with: ledgerIDs) ? [] : SymbolicInvariants.ledger)
+    }
+
     static func prove(_ family: ProofFamily, _ setting: ProofSetting, _ vacuity: Vacuity, _ options: ProofOptions,
                       _ progress: (ProofObligation) -> Void) throws(SMTError) -> [ProofObligation] {
         let kernel = setting.kernel, v = setting.v, ctx = v.context
@@ -109,11 +119,12 @@ public enum Prover {
         let witness = try vacuity.witness(pre: pre, inScope: step.inScope, precondition: precondition,
                                           timeoutMilliseconds: min(options.timeoutMilliseconds, 10_000))
         let view = TransitionView(pre: pre, step: step, call: call, caller: caller)
-        let family = Family(family: family, view: view, base: [step.inScope, precondition], witness: witness,
-                            hypotheses: SymbolicInvariants.all.map { $0.hypothesis(setting, pre) },
+        let invariants = invariants(options)
+        let family = Family(family: family, view: view, base: [step.inScope, precondition], witness: witness, invariants: invariants,
+                            hypotheses: invariants.map { $0.hypothesis(setting, pre) },
                             preconditions: family.universalPreconditions(kernel, pre: pre, call))
         var out: [ProofObligation] = []
-        for inv in SymbolicInvariants.all where wanted(inv.id, options) {
+        for inv in invariants where wanted(inv.id, options) {
             let witnesses = try inv.bound.map { (b) throws(SMTError) in try ctx.freshConstant("w", b.sort(v)) }
             let goal = Goal(id: inv.id, witnesses: zip(inv.bound, witnesses).map { ($0, $1) },
                             ground: try inv.violated(setting, step.state, witnesses: witnesses), universal: [])
@@ -143,6 +154,8 @@ public enum Prover {
         /// Quantifier-free hypotheses: the step is in scope, the event's preconditions.
         var base: [Expr]
         var witness: Vacuity.Search
+        /// The invariants assumed and seeded.
+        var invariants: [SymbolicInvariant]
         /// The ∀-invariants of the pre-state.
         var hypotheses: [Hypothesis]
         /// The event's ∀-preconditions.
@@ -176,7 +189,7 @@ public enum Prover {
         let ground = try GroundTerms(f.view, witnesses: goal.witnesses, kernel)
         // The goal's ∀ part and the ∀-preconditions are seeded too: enough,
         // often, to prove the obligation without a second round.
-        let seeds = try ground.instances(SymbolicInvariants.all, setting, f.view.pre) + ground.objectInstances(goal.universal + f.preconditions)
+        let seeds = try ground.instances(f.invariants, setting, f.view.pre) + ground.objectInstances(goal.universal + f.preconditions)
         let engine = LazyInstantiation(setting.v.context)
         engine.repairs = try SymbolicState.repairGroups([f.view.pre], setting.v)
         let outcome = try engine.decide(f.base + seeds + [goal.ground], hypotheses: f.hypotheses + f.preconditions + goal.universal,
@@ -199,6 +212,11 @@ public enum Prover {
 /// The property IDs `prove` knows (catalogue forms and strengthening invariants).
 public enum ProofCatalogue {
     public static var ids: [String] {
+        (SymbolicInvariants.all + SymbolicInvariants.ledger).map(\.id) + SymbolicTransitions.all.map(\.id)
+    }
+
+    /// The IDs a run without `--property` proves (the ledger ones only on request).
+    public static var defaultIDs: [String] {
         SymbolicInvariants.all.map(\.id) + SymbolicTransitions.all.map(\.id)
     }
 }

@@ -10,7 +10,7 @@ extension L4Spec {
             abstract: "Prove the invariants inductively per system call with Z3 (Inv ∧ T ∧ ¬P′ for every encoded call).",
             discussion: "Exit 0 when every obligation is proved, 1 when one is refuted, 3 when one is unknown or vacuous.")
 
-        @Option(name: .customLong("property"), help: "Property ID to prove (repeatable; default: every property with a symbolic form).")
+        @Option(name: .customLong("property"), help: "Property ID to prove (repeatable; default: every property with a symbolic form but MEM-2 and its AUX-LEDGER invariants, proved only when named here).")
         var properties: [String] = []
 
         @Option(name: .customLong("timeout-ms"), help: "Z3 time limit per obligation in milliseconds.")

@@ -1,0 +1,112 @@
+import Properties
+import SMT
+import Scenarios
+import Spec
+import Symbolic
+import Testing
+import Verifier
+
+/// The ghost ledger of MEM-2 (SymbolicLedger.swift): the built-in boot
+/// states satisfy MEM-2 and the ledger invariants at every table entry,
+/// a wrong `used` breaks MEM-2's symbolic form, and the symbolic step moves
+/// the ledger exactly as `Spec`'s step changes the charged objects.
+@Suite struct LedgerTests {
+    static let ids = ["MEM-2", "AUX-LEDGER-BASE", "AUX-LEDGER-STEP", "AUX-LEDGER-MONO"]
+
+    /// The entries an invariant is evaluated at: every `Spec` factory and
+    /// object, the object above the tables and the last object.
+    static func points(_ b: BoundSort, _ v: Vocabulary) throws -> [Expr] {
+        switch b {
+        case .factory: return try (0..<Capacity.factories).map { try v.b8(UInt8($0)) }
+        case .object:
+            return try ConcreteLayout.objects.map { try v.context.bv($0.0, v.bv16) } + [try v.b16(0x0600), try v.b16(0xFFFF)]
+        default: return []
+        }
+    }
+
+    /// The ids of the invariants among `ids` that `s` breaks at some point.
+    static func broken(_ s: SymbolicState, _ p: ProofSetting) throws -> [String] {
+        var out: [String] = []
+        for inv in SymbolicInvariants.ledger {
+            var tuples: [[Expr]] = [[]]
+            for b in inv.bound { tuples = try tuples.flatMap { t in try points(b, p.v).map { t + [$0] } } }
+            for t in tuples where try inv.body(p, s, t).simplified().boolValue != true {
+                out.append(inv.id)
+                break
+            }
+        }
+        return out
+    }
+
+    static func setting() throws -> ProofSetting {
+        let kernel = try SymbolicKernel(Vocabulary(SMTContext()))
+        let v = kernel.v
+        return ProofSetting(kernel: kernel, flow: try v.context.constArray(v.bv16, v.truth(true)), frameBound: try v.b8(0xFF))
+    }
+
+    @Test(arguments: ScenarioLoader.builtInNames)
+    func bootStatesKeepTheLedger(_ name: String) throws {
+        let p = try Self.setting()
+        let s = try SymbolicState(concrete: ScenarioLoader.builtIn(name).initial, p.v)
+        #expect(try Self.broken(s, p).isEmpty)
+    }
+
+    /// Negative: one unit more or less in an account's `used` breaks MEM-2 (and only MEM-2).
+    @Test func aWrongUsedBreaksMem2() throws {
+        let p = try Self.setting(), v = p.v
+        let k = try ScenarioLoader.builtIn("client-server").initial
+        let f = try #require((0..<Capacity.factories).first { k.factory(FactoryID($0)).life != .free })
+        for delta: Int in [1, -1] {
+            var s = try SymbolicState(concrete: k, v)
+            let wrong = UInt16(truncatingIfNeeded: Int(k.factory(FactoryID(f)).used) + delta)
+            s.used = try s.used.store(v.b8(UInt8(f)), v.b16(wrong))
+            #expect(try Self.broken(s, p) == ["MEM-2"])
+        }
+    }
+
+    /// The step's ledger equals the ledger of `Spec`'s next state at every
+    /// account and object, on random walks through creates and deletions.
+    @Test func theStepMovesTheLedgerAsSpecCharges() throws {
+        let p = try Self.setting(), v = p.v, kernel = p.kernel
+        var compared = 0, moved = 0
+        for name in ["client-server", "two-partitions", "revocation-chain"] {
+            let k0 = try ScenarioLoader.builtIn(name).initial
+            let walk = RandomEvents(slots: Int(k0.config.slotBound), pages: Int(k0.config.pageBound), cpus: Int(k0.config.cpuCount))
+            let encoded = EncodedEvents(slots: Int(k0.config.slotBound), pages: Int(k0.config.pageBound))
+            var g = SplitMix64(seed: 0x1ED6E5)
+            var k = k0
+            for attempt in 1...300 {
+                if attempt % 60 == 0 { k = k0 }
+                let cpu = CPU(Int.random(in: 0..<Int(k.config.cpuCount), using: &g))
+                guard let e = encoded.next(in: k, cpu: cpu, using: &g) else {
+                    _ = k.apply(walk.next(in: k, using: &g))
+                    continue
+                }
+                let (next, result) = Spec.step(k, e)
+                if case .invoke(_, let inv) = e, let actor = result.actor, ![.tornDown, .faultRetried, .idle].contains(result.outcome),
+                   let call = try SymbolicCall.concrete(inv, in: k, v) {
+                    let step = try kernel.step(SymbolicState(concrete: k, v), caller: v.b8(actor.raw), call)
+                    if try step.inScope.simplified().boolValue == true {
+                        let expected = try SymbolicState(concrete: next, v)
+                        for q in try Self.points(.factory, v) {
+                            for x in try Self.points(.object, v) {
+                                let at = try kernel.ledgerAt(q, x)
+                                let got = try step.state.ledger.select(at).simplified(), want = try expected.ledger.select(at).simplified()
+                                #expect(got.description == want.description, "\(name): \(e) at \(q) ‖ \(x)")
+                            }
+                        }
+                        compared += 1
+                        let before = try SymbolicState(concrete: k, v)
+                        for q in try Self.points(.factory, v)
+                        where try kernel.ledgerTotal(before, q).simplified().description != kernel.ledgerTotal(expected, q).simplified().description {
+                            moved += 1
+                        }
+                    }
+                }
+                k = next
+            }
+        }
+        #expect(compared >= 100, "only \(compared) in-scope steps compared")
+        #expect(moved > 0, "no step changed an account's ledger")
+    }
+}
