@@ -65,80 +65,115 @@ public struct FieldDifference: CustomStringConvertible, Sendable {
 }
 
 /// Compares a symbolic step, evaluated on concrete inputs, with `Spec`'s step.
+///
+/// Generic over `SymbolicState.fields`: every field but the declared ghosts
+/// (`SymbolicState.ghostFields`) is compared, so a field added to the state
+/// is compared without a change here. The symbolic post-state's fields are
+/// simplified in one rewriter pass; a field that comes out as a store chain
+/// over literals is read back into a finite map and compared with the
+/// expected state's map in Swift, entry by entry. A field Z3 does not
+/// normalise (a λ of a revocation left in place) is read at each position
+/// the expected or the pre-state lists, one `select` each.
 public enum DifferentialCheck {
-    /// Every differing field (empty when they agree). One simplification of
-    /// the conjunction decides the common case; the field-by-field pass runs
-    /// only to name what differs.
-    public static func differences(_ step: SymbolicStep, expected k: KernelState, outcome: Outcome, _ v: Vocabulary) throws(SMTError) -> [FieldDifference] {
-        let checks = try expectations(step, k, outcome, v)
-        let all = try v.context.and(checks.map { $0.1 }).simplified()
-        if all.boolValue == true { return [] }
+    /// Every differing field (empty when they agree). `pre`, the converted
+    /// pre-state, adds its entries to the positions read of a field Z3 does
+    /// not normalise.
+    public static func differences(_ step: SymbolicStep, expected k: KernelState, outcome: Outcome, _ v: Vocabulary,
+                                   pre: SymbolicState? = nil) throws(SMTError) -> [FieldDifference] {
+        try differences(step, expected: SymbolicState(concrete: k, v), outcome: outcome, v, pre: pre)
+    }
+
+    /// Every differing field against an already converted expected state.
+    public static func differences(_ step: SymbolicStep, expected: SymbolicState, outcome: Outcome, _ v: Vocabulary,
+                                   pre: SymbolicState? = nil) throws(SMTError) -> [FieldDifference] {
+        let fields = comparedFields
+        let o = step.outcome
+        let simplified = try v.context.simplified(fields.map { step.state[keyPath: $0.1] } + [o.kind, o.code, o.hasValue, o.value])
+        var wanted: [String: FiniteArray] = [:]
+        for (name, key) in fields {
+            let term = expected[keyPath: key]
+            var read = term.finiteArray
+            if read == nil && term.literal == nil { read = try term.simplified().finiteArray }
+            wanted[name] = read
+        }
         var found: [FieldDifference] = []
-        for (name, _, term, expected) in checks.map({ ($0.0, $0.1, $0.2, $0.3) }) {
-            let value = try term.simplified()
-            if value.description != expected.description {
-                found.append(FieldDifference(field: name, symbolic: value.description, concrete: expected.description))
+        for (i, (name, key)) in fields.enumerated() {
+            let term = simplified[i], want = expected[keyPath: key]
+            if term.isIdentical(to: want) { continue }
+            if let scalar = want.literal {
+                if term.literal != scalar { found.append(FieldDifference(field: name, symbolic: text(term), concrete: "\(scalar)")) }
+                continue
             }
+            guard let table = wanted[name] else {
+                throw SMTError(code: SMTError.wrapperCode, message: "the expected \(name) is not a table of literals: \(want)")
+            }
+            let skip = dontCare(name) { wanted[$0] }
+            if let map = term.finiteArray {
+                found += compare(name, map, table, skipping: skip)
+            } else {
+                let before = pre.flatMap { $0[keyPath: key].finiteArray }?.entries.keys
+                found += try compare(name, term, table, also: before.map(Array.init) ?? [], skipping: skip, v)
+            }
+        }
+        for (r, term) in zip(try expectedResults(outcome), simplified.suffix(4)) where term.literal != r.expected {
+            found.append(FieldDifference(field: r.name, symbolic: text(term), concrete: "\(r.expected)"))
         }
         return found
     }
 
-    /// (field name, symbolic == concrete, symbolic term, concrete term).
-    static func expectations(_ step: SymbolicStep, _ k: KernelState, _ outcome: Outcome, _ v: Vocabulary) throws(SMTError) -> [(String, Expr, Expr, Expr)] {
-        var list: [(String, Expr, Expr, Expr)] = []
-        func add(_ name: String, _ term: Expr, _ expected: Expr) throws(SMTError) {
-            list.append((name, try term.eq(expected), term, expected))
+    /// The fields compared: every field of `SymbolicState.fields` but the ghosts.
+    static var comparedFields: [(String, WritableKeyPath<SymbolicState, Expr>)] {
+        SymbolicState.fields.filter { !SymbolicState.ghostFields.contains($0.0) }
+    }
+
+    /// Whether `SymbolicState.dontCare` exempts a position of `field`, given
+    /// the expected state's tables by field name.
+    static func dontCare(_ field: String, _ expected: (String) -> FiniteArray?) -> (UInt64) -> Bool {
+        let guards = SymbolicState.dontCare.filter { $0.field == field }.map { (expected($0.unless), $0.value) }
+        return { p in guards.contains { $0.0.map { table in table[p] } == $0.1 } }
+    }
+
+    /// Two finite maps, at every position either lists, and their fills.
+    static func compare(_ field: String, _ got: FiniteArray, _ want: FiniteArray, skipping skip: (UInt64) -> Bool) -> [FieldDifference] {
+        if got == want { return [] }
+        var out: [FieldDifference] = []
+        if got.fill != want.fill {
+            out.append(FieldDifference(field: "\(field)[every other position]", symbolic: "\(got.fill)", concrete: "\(want.fill)"))
         }
-        let s = step.state
-        for (p, i) in ConcreteLayout.slotPositions {
-            let at = try v.context.bv(p, v.bv16), slot = k.slots[i]
-            let name = "slot[task\(p >> 8)][\(p & 0xFF)]"
-            try add("\(name).kind", s.slotKind.select(at), v.b8(slot.kindRaw))
-            try add("\(name).object", s.slotObject.select(at), v.b8(slot.object))
-            try add("\(name).rights", s.slotRights.select(at), v.b8(slot.rightsRaw))
-            try add("\(name).flags", s.slotFlags.select(at), v.b8(slot.flags))
+        for p in Set(got.entries.keys).union(want.entries.keys).sorted() where !skip(p) && got[p] != want[p] {
+            out.append(FieldDifference(field: FieldNames.name(field, at: p), symbolic: "\(got[p])", concrete: "\(want[p])"))
         }
-        for (p, n) in ConcreteLayout.nodePositions {
-            let at = try v.context.bv(p, v.bv16), page = k.pages[n]
-            let name = "page[task\(p >> 8)][\(p & 0xFF)]"
-            try add("\(name).frame", s.pageFrame.select(at), v.b8(page.frame))
-            try add("\(name).rights", s.pageRights.select(at), v.b8(page.rightsRaw))
-            try add("\(name).rooted", s.pageRooted.select(at), v.truth(page.parent == 0xFF))
-            if page.parent != 0xFF {
-                try add("\(name).parent", s.pageParent.select(at), v.b16(ConcreteLayout.parentPosition(page.parent)))
-            }
-            for (q, m) in ConcreteLayout.nodePositions {
-                let pair = try v.context.bv(p << 16 | q, v.bv32)
-                try add("ancestor(\(name), page[task\(q >> 8)][\(q & 0xFF)])", s.ancestor.select(pair),
-                        v.truth(ConcreteLayout.isAncestor(k, n, of: m)))
-            }
+        return out
+    }
+
+    /// A field Z3 left unnormalised, read at each position `want` or `also`
+    /// (the pre-state's entries) lists: `Spec`'s tables and whatever the step
+    /// could have changed.
+    static func compare(_ field: String, _ got: Expr, _ want: FiniteArray, also: [UInt64], skipping skip: (UInt64) -> Bool,
+                        _ v: Vocabulary) throws(SMTError) -> [FieldDifference] {
+        let index = try got.sort().arrayIndex()
+        let positions = Set(want.entries.keys).union(also).filter { !skip($0) }.sorted()
+        var reads: [Expr] = []
+        for p in positions { reads.append(try got.select(v.context.bv(p, index))) }
+        var out: [FieldDifference] = []
+        for (p, value) in zip(positions, try v.context.simplified(reads)) where value.literal != want[p] {
+            out.append(FieldDifference(field: FieldNames.name(field, at: p), symbolic: text(value), concrete: "\(want[p])"))
         }
-        for (p, r) in ConcreteLayout.objects {
-            let at = try v.context.bv(p, v.bv16)
-            try add("\(r).life", s.life.select(at), v.b8(k.life(of: r).rawValue))
-            try add("\(r).counted", s.counted.select(at), v.b8(UInt8(k.countedRefs(r))))
-            try add("\(r).quota", s.quota.select(at), v.b8(k.quotaAccount(of: r)))
-        }
-        for f in 0..<Capacity.factories {
-            let at = try v.b8(UInt8(f)), rec = k.factory(FactoryID(f))
-            try add("factory\(f).limit", s.limit.select(at), v.b16(rec.limit))
-            try add("factory\(f).used", s.used.select(at), v.b16(rec.used))
-            try add("factory\(f).unlimited", s.unlimited.select(at), v.truth(rec.unlimited != 0))
-        }
-        for t in 0..<Capacity.threads {
-            try add("thread\(t).task", s.threadTask.select(v.b8(UInt8(t))), v.b8(k.thread(ThreadID(t)).task))
-        }
-        for g in 0..<Capacity.gates {
-            try add("gate\(g).thread", s.gateThread.select(v.b8(UInt8(g))), v.b8(k.gate(GateID(g)).thread))
-            try add("gate\(g).waitHead", s.gateWaitHead.select(v.b8(UInt8(g))), v.b8(k.gate(GateID(g)).waitHead))
-        }
-        try ipcExpectations(s, k, v, add)
+        return out
+    }
+
+    /// A simplified term as a report shows it: its literal, or Z3's text.
+    static func text(_ term: Expr) -> String { term.literal.map { "\($0)" } ?? "\(term)" }
+
+    /// `Spec`'s result, part by part, in the order of `SymbolicOutcome`'s
+    /// kind, code, hasValue, value (the value only when there is one).
+    static func expectedResults(_ outcome: Outcome) throws(SMTError) -> [(name: String, expected: Literal)] {
         let (kind, code, hasValue, value) = encode(outcome)
-        try add("result.kind", step.outcome.kind, v.b8(kind))
-        try add("result.code", step.outcome.code, v.b8(code))
-        try add("result.hasValue", step.outcome.hasValue, v.truth(hasValue))
-        if hasValue { try add("result.value", step.outcome.value, v.b8(value)) }
-        return list
+        var out: [(name: String, expected: Literal)] = [
+            ("result.kind", .bits(UInt64(kind))), ("result.code", .bits(UInt64(code))), ("result.hasValue", .truth(hasValue)),
+        ]
+        if hasValue { out.append(("result.value", .bits(UInt64(value)))) }
+        return out
     }
 
     /// `Spec`'s `ResultCode` encoding of an outcome, with the `ok` word.
@@ -163,22 +198,39 @@ public enum PairVerdict: Sendable {
     case differs([FieldDifference])
 }
 
+/// An event of an encoded call, run on `Spec`: what both sides need.
+struct ConcretePair {
+    var call: SymbolicCall
+    var caller: UInt8
+    var next: KernelState
+    var outcome: Outcome
+
+    /// Nil when the event is not an encoded operation or did not run an invocation.
+    init?(_ state: KernelState, _ event: Event, _ v: Vocabulary) throws(SMTError) {
+        guard case .invoke(_, let inv) = event else { return nil }
+        let (next, result) = Spec.step(state, event)
+        guard let actor = result.actor, ![.tornDown, .faultRetried, .idle].contains(result.outcome) else { return nil }
+        var encoded = try SymbolicCall.concrete(inv, in: state, v)
+        if encoded == nil { encoded = try SymbolicCall.concreteIpc(inv, in: state, actor: actor, v) }
+        guard let call = encoded else { return nil }
+        self.call = call
+        caller = actor.raw
+        self.next = next
+        outcome = result.outcome
+    }
+}
+
 /// Runs `event` on `Spec` and on the symbolic kernel from `state`. `pre`,
 /// when given, is `state` already converted (one conversion serves every
 /// event tried from the same state).
 public func comparePair(_ state: KernelState, _ event: Event, _ kernel: SymbolicKernel, pre given: SymbolicState? = nil) throws(SMTError) -> PairVerdict {
-    guard case .invoke(_, let inv) = event else { return .notEncoded }
-    let (next, result) = Spec.step(state, event)
-    guard let actor = result.actor, ![.tornDown, .faultRetried, .idle].contains(result.outcome) else { return .notEncoded }
     let v = kernel.v
-    var encoded = try SymbolicCall.concrete(inv, in: state, v)
-    if encoded == nil { encoded = try SymbolicCall.concreteIpc(inv, in: state, actor: actor, v) }
-    guard let call = encoded else { return .notEncoded }
+    guard let pair = try ConcretePair(state, event, v) else { return .notEncoded }
     let pre: SymbolicState
     if let given { pre = given } else { pre = try SymbolicState(concrete: state, v) }
-    let step = try kernel.step(pre, caller: v.b8(actor.raw), call)
+    let step = try kernel.step(pre, caller: v.b8(pair.caller), pair.call)
     let scope = try step.inScope.simplified()
     guard scope.boolValue == true else { return .outOfScope }
-    let diffs = try DifferentialCheck.differences(step, expected: next, outcome: result.outcome, v)
+    let diffs = try DifferentialCheck.differences(step, expected: pair.next, outcome: pair.outcome, v, pre: pre)
     return diffs.isEmpty ? .agrees : .differs(diffs)
 }

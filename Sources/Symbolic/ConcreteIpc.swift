@@ -82,37 +82,3 @@ extension SymbolicCall {
         return cur == 0xFF || cur == s
     }
 }
-
-extension DifferentialCheck {
-    /// The IPC fields (SymbolicState's thread, gate and queue arrays).
-    static func ipcExpectations(_ s: SymbolicState, _ k: KernelState, _ v: Vocabulary,
-                                _ add: (String, Expr, Expr) throws(SMTError) -> Void) throws(SMTError) {
-        for t in 0..<Capacity.threads {
-            let r = k.thread(ThreadID(t)), at = try v.b8(UInt8(t))
-            let bytes: [(String, Expr, UInt8)] = [
-                ("state", s.threadState, r.stateRaw), ("partner", s.partner, r.partner), ("pending", s.pending, r.pendingRaw),
-                ("replyTo", s.replyTo, r.replyTo), ("dying", s.dying, r.dying), ("prio", s.prio, r.prio),
-                ("sendRights", s.sendRights, r.sendRights), ("receiveZero", s.receiveZero, r.receiveTimeoutZero),
-                ("sendItem", s.sendItem, r.sendItemKind),
-            ]
-            for (name, array, value) in bytes { try add("thread\(t).\(name)", array.select(at), v.b8(value)) }
-            try add("thread\(t).sendLabel", s.sendLabel.select(at), v.b16(r.sendLabel))
-            try add("thread\(t).rcvLabel", s.rcvLabel.select(at), v.b16(r.rcvLabel))
-        }
-        for g in 0..<Capacity.gates {
-            try add("gate\(g).label", s.gateLabel.select(v.b8(UInt8(g))), v.b16(k.gate(GateID(g)).label))
-        }
-        for i in 0..<Capacity.irqs {
-            let r = k.irq(IrqID(i)), at = try v.b8(UInt8(i))
-            try add("irq\(i).thread", s.irqThread.select(at), v.b8(r.thread))
-            try add("irq\(i).delivery", s.irqDelivery.select(at), v.b8(r.deliveryRaw))
-            try add("irq\(i).masked", s.irqMasked.select(at), v.b8(r.masked))
-            try add("irq\(i).label", s.irqLabel.select(at), v.b16(r.label))
-        }
-        let queues = ConcreteLayout.queues(k)
-        let senders = (0..<Capacity.threads).map { UInt8($0) } + (0..<Capacity.irqs).map { 0x80 | UInt8($0) }
-        for x in senders {
-            try add("queuedAt[\(x & 0x80 != 0 ? "irq\(x & 0x7F)" : "thread\(x)")]", s.queuedAt.select(v.b8(x)), v.b16(queues[x] ?? 0))
-        }
-    }
-}

@@ -132,6 +132,23 @@ public struct SymbolicState {
         ("owner", \.owner), ("ledger", \.ledger),
     ] }
 
+    /// Fields the differential test against `Spec` does not compare: ghosts
+    /// `Spec` has no counterpart of (`owner`, the policy domain). A ghost
+    /// that `Spec` determines (`ancestor`, the closure of the parent links)
+    /// is compared and does not belong here — except `ledger`, a function of
+    /// the whole state over 2³² positions: `LedgerTests` compares it with
+    /// the ledger of `Spec`'s next state on random walks instead.
+    public static let ghostFields: Set<String> = ["owner", "ledger"]
+
+    /// Positions where `Spec` leaves a field meaningless, so the differential
+    /// test skips them: `field` at position p is not compared where the
+    /// expected (`Spec`) state's `unless` field holds `value` at p. A rooted
+    /// page has no parent in `Spec` (`PageEntry.parent` is noID); the
+    /// encoding leaves whatever `pageParent` held.
+    public static let dontCare: [(field: String, unless: String, value: Literal)] = [
+        ("pageParent", "pageRooted", .truth(true)),
+    ]
+
     /// Every field, the configuration included: for evaluating a state in
     /// a model or substituting one state for another.
     public static var fields: [(String, WritableKeyPath<SymbolicState, Expr>)] {

@@ -28,6 +28,21 @@ import Verifier
         r.obligations.map { "\($0.condition.name) \($0.family): \($0.verdict.word)" }.joined(separator: "; ")
     }
 
+    /// A vacuity witness search that hits its time limit is inconclusive,
+    /// not vacuous: only an unsat search makes a family vacuous (as for the
+    /// prover's families, `ProveTests.aTimedOutWitnessSearchIsNotVacuous`).
+    @Test func aTimedOutWitnessSearchIsNotVacuous() throws {
+        var options = NIOptions()
+        options.families = [.capValid, .create(.gate)]
+        options.timeoutMilliseconds = 1
+        options.anchored = false
+        let report = try Noninterference.run(try ScenarioLoader.builtIn("two-partitions"), options)
+        #expect(!report.obligations.isEmpty)
+        for o in report.obligations {
+            #expect(o.verdict != .vacuous, "\(o.condition.name) \(o.family) called vacuous after a 1 ms search")
+        }
+    }
+
     @Test func twoPartitionsPolicyIsProvedForGateCreationAndCapValid() throws {
         let report = try Self.run("two-partitions", [.create(.gate), .capValid])
         #expect(report.obligations.count == 2 * NICondition.allCases.count)

@@ -163,10 +163,10 @@ public enum Noninterference {
         let u = view.u, d = view.d
         let w = try NIWitnesses(v, "w")
         let x = try ctx.freshConstant("w.thread", v.bv8)
-        let vacuous = try anchor.vacuityWitness(family, options.timeoutMilliseconds) == nil
+        let witness = try anchor.vacuityWitness(family, options.timeoutMilliseconds)
         let wanted = Set(options.conditions)
         let context = NIContext(family: family, r: r, policy: policy, anchor: anchor, options: options, view: view, w: w,
-                                thread: x, vacuous: vacuous)
+                                thread: x, witness: witness)
         var out: [NIObligation] = []
 
         /// The parts of `a ~u b` (with `a` the pre-state for the ownership

@@ -106,9 +106,12 @@ struct NIAnchor {
     // MARK: - Vacuity witness of the general proofs
 
     /// Some call of the family from the boot state (as both copies) is in
-    /// scope, meets the precondition and has a runnable caller.
-    func vacuityWitness(_ family: ProofFamily, _ timeout: UInt32) throws(SMTError) -> String? {
-        guard witnessUsable else { return nil }
+    /// scope, meets the precondition and has a runnable caller: `.found`
+    /// when Z3 shows one, `.none` when it shows there is none (or the boot
+    /// state cannot serve as a witness), `.undecided` when the query hit its
+    /// time limit — the prover's own three-state vacuity (`Vacuity.Search`).
+    func vacuityWitness(_ family: ProofFamily, _ timeout: UInt32) throws(SMTError) -> Vacuity.Search {
+        guard witnessUsable else { return .none }
         let ctx = v.context
         let caller = try ctx.constant("caller", v.bv8)
         let (call, pre) = try family.call(kernel, pre: boot)
@@ -122,8 +125,11 @@ struct NIAnchor {
         if ProcessInfo.processInfo.environment["L4SPEC_DEBUG_NI"] != nil {
             FileHandle.standardError.write(Data("debug: vacuity witness for \(family.name): \(result)\n".utf8))
         }
-        if case .sat = result { return scenario.name }
-        return nil
+        switch result {
+        case .sat: return .found(scenario.name)
+        case .unsat: return .none
+        case .unknown: return .undecided
+        }
     }
 
     // MARK: - Concrete pairs

@@ -12,9 +12,14 @@ extension Noninterference {
     static func discharge(_ c: NICondition, _ parts: [NIPart], _ copy: NICopies, _ x: NIContext) throws(SMTError) -> NIObligation {
         let start = Date()
         let family = x.family.name
-        if x.vacuous {
+        switch x.witness {
+        case .none:
             return NIObligation(condition: c, family: family, verdict: .vacuous, seconds: 0, pair: nil,
                                 anchorNote: "no in-scope call from the boot state (vacuity witness)")
+        case .undecided:
+            return NIObligation(condition: c, family: family, verdict: .unknown(Vacuity.Search.undecidedReason), seconds: 0, pair: nil,
+                                anchorNote: nil)
+        case .found: break
         }
         let debug = ProcessInfo.processInfo.environment["L4SPEC_DEBUG_NI"] != nil
         let deadline = start.addingTimeInterval(Double(x.options.timeoutMilliseconds) / 1000)
@@ -69,7 +74,8 @@ struct NIContext {
     var view: NIView
     var w: NIWitnesses
     var thread: Expr
-    var vacuous: Bool
+    /// The vacuity witness search: only `.none` makes the family vacuous.
+    var witness: Vacuity.Search
 }
 
 /// One query of a condition: its witnesses (for the ground terms) and its goal.

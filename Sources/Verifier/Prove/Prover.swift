@@ -182,7 +182,7 @@ public enum Prover {
         case .none: return ProofObligation(property: goal.id, family: name, verdict: .vacuous, seconds: 0)
         case .undecided:
             return ProofObligation(property: goal.id, family: name,
-                                   verdict: .unknown("the search for a witness of the hypotheses hit its time limit (vacuity undecided)"), seconds: 0)
+                                   verdict: .unknown(Vacuity.Search.undecidedReason), seconds: 0)
         case .found: break
         }
         let kernel = setting.kernel

@@ -62,6 +62,9 @@ struct Vacuity {
         /// No witness answered sat, and some query hit its time limit: neither
         /// vacuous nor witnessed, so proofs of the family are not counted.
         case undecided
+
+        /// The verdict reason of an obligation whose family's search was undecided.
+        static let undecidedReason = "the search for a witness of the hypotheses hit its time limit (vacuity undecided)"
     }
 
     /// Searches the witness states in turn. The witness state is substituted

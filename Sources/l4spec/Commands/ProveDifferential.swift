@@ -29,7 +29,7 @@ extension L4Spec.Prove {
             let start = Date()
             let r = try ExploredDifferential.run(s, maxDepth: s.bounds.depth, maxStates: maxStates, kernel: kernel)
             let seconds = Date().timeIntervalSince(start)
-            FileHandle.standardError.write(Data("prove --differential: \(s.name): \(r.states) states, \(r.compared) edges agree, \(r.disagreements.count) differ (\(String(format: "%.1f", seconds)) s)\n".utf8))
+            FileHandle.standardError.write(Data("prove --differential: \(s.name): \(r.states) states, \(r.compared) edges agree, \(r.disagreements.count) differ, \(r.compiledSteps) steps compiled, \(r.simplifiedByZ3) pairs simplified by Z3 (\(String(format: "%.1f", seconds)) s)\n".utf8))
             disagreed = disagreed || !r.disagreements.isEmpty
             cut = cut || r.truncated
             let verdict = (!r.disagreements.isEmpty ? "differ: \(r.disagreements.count)"
