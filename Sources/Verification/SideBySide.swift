@@ -61,7 +61,7 @@ enum SideBySide {
 /// unknown verdict for that family.
 enum ProvePhase {
     /// Families in the order they prove fastest (docs/output.md#verify).
-    static let order: [ProofFamily] = [.capValid, .capEqual, .unmapMemory, .unmapObject, .mapMemory, .mapObject]
+    static let order: [ProofFamily] = [.capValid, .capEqual] + ProofFamily.ipcCases + [.unmapMemory, .unmapObject, .mapMemory, .mapObject]
         + ProofFamily.allCases.filter { if case .create = $0 { true } else { false } }
 
     static func run(_ options: VerifyOptions, progress: PhaseProgress?) -> ProofReport {

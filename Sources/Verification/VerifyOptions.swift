@@ -19,7 +19,7 @@ public struct VerifyOptions: Sendable {
     public var proveTimeoutMilliseconds: UInt32 = 3_000
     /// Families not started within this many seconds of the prove phase are
     /// reported unknown ("not attempted"), never proved.
-    public var proveBudgetSeconds: Double = 100
+    public var proveBudgetSeconds: Double = 150
     /// Property IDs to prove (empty: every symbolic form).
     public var proveProperties: Set<String> = []
     /// Unknown and vacuous obligations make the run inconclusive (exit 3);

@@ -21,7 +21,7 @@ struct VerifyJobArguments: ParsableArguments {
     var proveTimeout: Int = 3_000
 
     @Option(name: .customLong("prove-budget"), help: "Seconds after which no further system-call family is started (its obligations: unknown).")
-    var proveBudget: Double = 100
+    var proveBudget: Double = 150
 
     @Option(name: .customLong("prove-property"), help: "Property ID to prove (repeatable; default: every symbolic form).")
     var proveProperties: [String] = []
@@ -91,7 +91,7 @@ struct VerifyJobArguments: ParsableArguments {
         add("--conformance", conformance)
         if noProve { w.append("--no-prove") }
         add("--prove-timeout-ms", proveTimeout == 3_000 ? nil : "\(proveTimeout)")
-        add("--prove-budget", proveBudget == 100 ? nil : "\(proveBudget)")
+        add("--prove-budget", proveBudget == 150 ? nil : "\(proveBudget)")
         for p in proveProperties { add("--prove-property", p) }
         if strictProofs { w.append("--strict-proofs") }
         if noRefine { w.append("--no-refine") }
