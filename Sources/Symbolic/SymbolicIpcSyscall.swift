@@ -40,7 +40,7 @@ extension SymbolicKernel {
     /// as `Spec.apply` does, a caller that did not block has nothing pending
     /// and no staged message.
     func ipcStep(_ s: SymbolicState, caller t: Expr, task: Expr, _ call: SymbolicCall) throws(SMTError) -> SymbolicStep {
-        let path: IpcPath
+        var path: IpcPath
         switch call {
         case .ipc(let c): path = try ipc(s, t, task: task, c)
         case .gateBind(let b): path = try gateBind(s, t, task: task, b)
@@ -48,12 +48,22 @@ extension SymbolicKernel {
         case .irq(let c): path = try irqOp(s, t, task: task, c)
         default: path = try IpcPath(s, .ok(v), inScope: v.truth(false), .none(v))
         }
+        // `Spec.lookup` failing ends every invocation that names a cap the same way.
+        if namesCap(call) {
+            path = try .ite(found(s, task, slot(s, task, targetSlot(call))).not(), IpcPath(s, .ipc(Code.enotExistent, v), v), path)
+        }
         var settled = path.state
         settled.pending = try path.state.pending.store(t, v.b8(PendingValue.none))
         settled = try clearStaged(settled, t)
         let blocked = try path.outcome.kind.eq(v.b8(0))
         return SymbolicStep(state: try SymbolicState.ite(blocked, path.state, settled), outcome: path.outcome,
                             inScope: path.inScope, deliveries: path.deliveries)
+    }
+
+    /// Whether the invocation addresses a capability (the others act on the caller itself).
+    func namesCap(_ call: SymbolicCall) -> Bool {
+        if case .ipc(let c) = call { return [.send, .call, .receive].contains(c.kind) }
+        return true
     }
 
     func ipc(_ s: SymbolicState, _ t: Expr, task: Expr, _ c: IpcCall) throws(SMTError) -> IpcPath {
@@ -87,9 +97,8 @@ extension SymbolicKernel {
         let toGate = try invokeGate(staged, t, cap.object, rights: cap.rights, sendNever: c.sendNever, queueEmpty: c.peerQueueEmpty)
         var other = try IpcPath(staged, pending == PendingValue.send ? .ok(v) : .error(Code.ebadproto, v), v)
         if weakening.contains(.anyCapSends) { other = toThread }
-        return try .ite(found(s, task, cap).not(), IpcPath(s, .ipc(Code.enotExistent, v), v),
-                        .ite(cap.kind.eq(v.b8(Kind.thread)), toThread, .ite(cap.kind.eq(v.b8(Kind.gate)), toGate,
-                             .ite(cap.kind.eq(v.b8(Kind.task)), IpcPath(staged, .error(Code.ebadproto, v), v), other))))
+        return try .ite(cap.kind.eq(v.b8(Kind.thread)), toThread, .ite(cap.kind.eq(v.b8(Kind.gate)), toGate,
+                        .ite(cap.kind.eq(v.b8(Kind.task)), IpcPath(staged, .error(Code.ebadproto, v), v), other)))
     }
 
     /// `Spec.receive`: closed wait on a thread or Irq; through a gate on its
@@ -103,9 +112,8 @@ extension SymbolicKernel {
         let viaGate = try invokeGate(staged, t, cap.object, rights: cap.rights, sendNever: c.receiveNever, queueEmpty: c.peerQueueEmpty)
         let sleep = try receivePhase(s, t, from: t, receiveNever: c.receiveNever, picked: none)
         let kind = cap.kind
-        return try .ite(found(s, task, cap).not(), IpcPath(s, .ipc(Code.enotExistent, v), v),
-                        .ite(kind.eq(v.b8(Kind.thread)), fromThread, .ite(kind.eq(v.b8(Kind.irq)), fromIrq,
-                             .ite(kind.eq(v.b8(Kind.gate)), viaGate, .ite(kind.eq(v.b8(Kind.task)), IpcPath(s, .error(Code.ebadproto, v), v), sleep)))))
+        return try .ite(kind.eq(v.b8(Kind.thread)), fromThread, .ite(kind.eq(v.b8(Kind.irq)), fromIrq,
+                        .ite(kind.eq(v.b8(Kind.gate)), viaGate, .ite(kind.eq(v.b8(Kind.task)), IpcPath(s, .error(Code.ebadproto, v), v), sleep))))
     }
 
     /// `Spec.lookup` succeeded: the caller's task is live and the slot holds a cap.
@@ -138,10 +146,9 @@ extension SymbolicKernel {
         let (done, outcome) = try firstFailure(checks, success: Scoped(bound, inScope: scope), unchanged: s)
         let kernelOp = try cap.kind.eq(v.b8(Kind.gate)).and(has(cap.flags, 0x2))
         let refused = try v.isOneOf(cap.kind, [Kind.task, Kind.factory, Kind.scheduler])
-        return try .ite(found(s, task, cap).not(), IpcPath(s, .ipc(Code.enotExistent, v), v),
-                        .ite(kernelOp, IpcPath(done.state, outcome, inScope: done.inScope, .none(v)),
-                             .ite(cap.kind.eq(v.b8(Kind.irq)), irqBindOp(s, cap: cap, arg: arg, b),
-                                  IpcPath(s, .error(Code.ebadproto, v), inScope: refused, .none(v)))))
+        return try .ite(kernelOp, IpcPath(done.state, outcome, inScope: done.inScope, .none(v)),
+                        .ite(cap.kind.eq(v.b8(Kind.irq)), irqBindOp(s, cap: cap, arg: arg, b),
+                             IpcPath(s, .error(Code.ebadproto, v), inScope: refused, .none(v))))
     }
 
     // MARK: - thread.ex_regs (kernel-api §3.2)
@@ -166,8 +173,7 @@ extension SymbolicKernel {
         let scope = try senderIndex(x).and(applies.and(cancel, blocked).implies(receiving.ite(endScope, gateHeadStays)))
         let op = IpcPath(try SymbolicState.ite(applies, performed, s), try .ok(v), inScope: scope, try .none(v))
         let refused = try v.isOneOf(cap.kind, [Kind.task, Kind.factory, Kind.scheduler, Kind.irq])
-        return try .ite(found(s, task, cap).not(), IpcPath(s, .ipc(Code.enotExistent, v), v),
-                        .ite(cap.kind.eq(v.b8(Kind.thread)), op, IpcPath(s, .error(Code.ebadproto, v), inScope: refused, .none(v))))
+        return try .ite(cap.kind.eq(v.b8(Kind.thread)), op, IpcPath(s, .error(Code.ebadproto, v), inScope: refused, .none(v)))
     }
 
     /// `Spec.endReceive`: the callee's reply slot naming `x` is cleared. A

@@ -142,8 +142,7 @@ extension SymbolicKernel {
         let other = try IpcPath(s, sendOnly ? .ok(v) : .error(Code.ebadproto, v), inScope: v.isOneOf(cap.kind, [Kind.factory, Kind.scheduler]), .none(v))
         var irqOp = op
         irqOp.inScope = try op.inScope.and(senderIndex(i))
-        return try .ite(found(s, task, cap).not(), IpcPath(s, .ipc(Code.enotExistent, v), v),
-                        .ite(cap.kind.eq(v.b8(Kind.irq)), irqOp, .ite(cap.kind.eq(v.b8(Kind.task)), IpcPath(s, .error(Code.ebadproto, v), v), other)))
+        return try .ite(cap.kind.eq(v.b8(Kind.irq)), irqOp, .ite(cap.kind.eq(v.b8(Kind.task)), IpcPath(s, .error(Code.ebadproto, v), v), other))
     }
 
     /// `Spec.performUnmask`: only when nothing is queued or pending.

@@ -93,10 +93,8 @@ extension SymbolicKernel {
         case .ipc, .gateBind, .exRegs, .irq: return try ipcStep(s, caller: caller, task: task, call)
         default: break
         }
-        let callerLive = try task.ne(v.none).and(isLive(s, ref(Kind.task, task)))
-        let target = try targetSlot(call)
-        let cap = try slot(s, task, target)
-        let found = try callerLive.and(cap.kind.ne(v.b8(0)))
+        let cap = try slot(s, task, targetSlot(call))
+        let found = try found(s, task, cap)
         let wanted: UInt8 = if case .create = call { Kind.factory } else { Kind.task }
         let isOp = try cap.kind.eq(v.b8(wanted))
         // A thread or gate cap turns a foreign protocol into IPC (kernel-api §1 step 5): not encoded.
