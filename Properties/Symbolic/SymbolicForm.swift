@@ -53,11 +53,17 @@ public enum Seeding: Sendable {
     case everywhere
     /// Only the focus: the goal's witnesses, the objects the call touches
     /// (created, displaced, named by its capabilities) with their successors
-    /// and the last object, and those objects' accounts. For the ledger
-    /// invariants, whose instances over every pair of ground objects run
-    /// to tens of thousands, while their proofs read the ledger only at
-    /// the positions a create or a free shifts (SymbolicLedger.swift).
+    /// and the last object, those objects' accounts, and the slots the call
+    /// touches with their successors and the last slot. For the ledger
+    /// invariants, whose instances over every pair of ground terms run to
+    /// tens of thousands, while their proofs read a ledger only at the
+    /// positions a create, a free or a slot write shifts.
     case focus
+    /// Prefix sums (the ledgers): the group coordinate (an account, an
+    /// object) only at the goal's witnesses of its sort — the one group a
+    /// counting goal is about, for which alone the sums are read —, the
+    /// others at the focus; none when the goal has no such witness.
+    case witnessGroup
 }
 
 /// A state invariant's symbolic form: ∀ bound. body(state, bound).

@@ -7,12 +7,12 @@ import Symbolic
 /// IPC, or a count needs cardinality), `title` says what it covers.
 public enum SymbolicInvariants {
     /// The catalogue's invariants with a symbolic form, then the strengthening ones.
-    public static let all: [SymbolicInvariant] = [cap1, cap2, cap5, cap6, map1, map2, map3, map5, mem1, ipc3, ipc4, irq1] + strengthening
+    public static let all: [SymbolicInvariant] = [cap1, cap2, cap6, map1, map2, map3, map5, mem1, ipc3, ipc4, irq1] + strengthening
 
     /// Added to make the catalogue's invariants inductive (Hyperkernel/Serval
     /// style): the mapping tree's ghost closure and where authority may sit.
     public static let strengthening: [SymbolicInvariant] = [ancestorClosure, ancestorsMapped, ancestorTransitive, derivationFlows, accountFlows,
-                                                            slotValues, pageValues, lifeValues, freeTasksEmpty, dyingReady, noneIsFree]
+                                                            slotValues, pageValues, lifeValues, freeTasksEmpty, dyingReady, noneIsFree, countedNonZero]
 
     static func slotTask(_ p: Expr) throws(SMTError) -> Expr { try p.extract(high: 15, low: 8) }
     static func slotRef(_ s: SymbolicState, _ p: Expr) throws(SMTError) -> Expr { try s.slotKind.select(p).concat(s.slotObject.select(p)) }
@@ -36,9 +36,11 @@ public enum SymbolicInvariants {
         return try nonEmpty(s, x[0], v).and(notScheduler).implies(allowed)
     }
 
-    static let cap5 = SymbolicInvariant(
-        id: "CAP-5", title: "a counted capability's object has a non-zero counter (the exact count needs cardinality: explorer only)",
-        strengthening: false, bound: [.slot]
+    /// CAP-5's first half, for the invariants that need no count (the exact
+    /// count is CAP-5 itself, in the counting layer: LedgerInvariants.swift).
+    static let countedNonZero = SymbolicInvariant(
+        id: "AUX-COUNTED", title: "a counted capability's object has a non-zero counter",
+        strengthening: true, bound: [.slot]
     ) { (p, s, x) throws(SMTError) in
         let v = p.v
         let counted = try nonEmpty(s, x[0], v).and(p.kernel.has(s.slotFlags.select(x[0]), 0x1), s.slotKind.select(x[0]).ne(v.b8(Kind.scheduler)))

@@ -19,6 +19,15 @@ extension TermProgram {
     /// The roots' values for `inputs` (one per `inputNames` entry). Throws
     /// on ill-typed inputs; nothing is cached across calls.
     public func evaluate(_ inputs: [TermValue]) throws(SMTError) -> [TermValue] {
+        try start(inputs)
+        var out: [TermValue] = []
+        for r in roots.indices { out.append(try root(r)) }
+        return out
+    }
+
+    /// Sets the inputs of the roots `root(_:)` then evaluates one by one (a
+    /// caller that needs only the first when it is false saves the rest).
+    public func start(_ inputs: [TermValue]) throws(SMTError) {
         guard inputs.count == inputNames.count else { throw .wrapper("evaluation: \(inputs.count) inputs for \(inputNames.count)") }
         if stamps.count != ops.count {
             stamps = Array(repeating: 0, count: ops.count)
@@ -30,10 +39,19 @@ extension TermProgram {
             generation = 1
         }
         self.inputs = inputs
+    }
+
+    /// The input the i-th root is, when it is one (a field the step leaves
+    /// as it was): its value is that input's, unchanged.
+    public func rootInput(_ i: Int) -> Int? {
+        guard case .input(let k) = ops[roots[i]] else { return nil }
+        return k
+    }
+
+    /// The value of the i-th root for the inputs `start` set.
+    public func root(_ i: Int) throws(SMTError) -> TermValue {
         var local: [Int: TermValue] = [:]
-        var out: [TermValue] = []
-        for r in roots { out.append(try value(r, [], &local)) }
-        return out
+        return try value(roots[i], [], &local)
     }
 
     /// `a[index]`, for an array the last `evaluate` returned.

@@ -70,6 +70,7 @@ extension SymbolicState {
         irqLabel = try table(v.bv8, v.b16(0), irqs.map { (i, r) throws(SMTError) in (i, try v.b16(r.label)) })
         queuedAt = try table(v.bv8, v.b16(0), ConcreteLayout.queues(k).map { (sender, q) throws(SMTError) in (UInt64(sender), try v.b16(q)) })
         ledger = try Self.ledger(of: k, v)
+        refLedger = try Self.refLedger(of: k, v)
         slotBound = try b8(k.config.slotBound)
         pageBound = try b8(k.config.pageBound)
     }
@@ -91,6 +92,22 @@ extension SymbolicState {
             sum = try sum.bvadd(below.ite(v.b16(charge), v.b16(0)))
         }
         return try v.context.lambda([p], sum)
+    }
+
+    /// The ghost ref ledger of a `Spec` state (SymbolicRefLedger.swift):
+    /// position `r ‖ p` holds the number of counted slots below p naming r.
+    static func refLedger(of k: KernelState, _ v: Vocabulary) throws(SMTError) -> Expr {
+        let x = try v.bound("refs", v.bv32)
+        let r = try x.extract(high: 31, low: 16), p = try x.extract(high: 15, low: 0)
+        var sum = try v.b16(0)
+        for (position, i) in ConcreteLayout.slotPositions {
+            let slot = k.slots[i]
+            guard slot.kindRaw != 0, slot.counted, let ref = slot.ref, ref.kind != .scheduler else { continue }
+            let named = try v.context.bv(UInt64(ref.kind.rawValue) << 8 | UInt64(ref.index), v.bv16)
+            let below = try r.eq(named).and(p.ugt(v.context.bv(position, v.bv16)))
+            sum = try sum.bvadd(below.ite(v.b16(1), v.b16(0)))
+        }
+        return try v.context.lambda([x], sum)
     }
 }
 

@@ -47,7 +47,6 @@ extension SymbolicKernel {
         r.counted = try s.counted.store(ref, v.b8(0))
         r.quota = try s.quota.store(ref, v.none)
         let amount = try cost(kindOf(ref))
-        r.ledger = try shiftLedger(s, account: account, above: ref, by: amount, adding: false)
         return try refund(r, account, amount)
     }
 
@@ -66,7 +65,6 @@ extension SymbolicKernel {
             r.limit = try s.limit.store(f, v.b16(0))
             r.used = try s.used.store(f, v.b16(0))
             r.unlimited = try s.unlimited.store(f, v.truth(false))
-            r.ledger = try shiftLedger(s, account: parent, above: fref, by: reservation, adding: false)
             return try refund(r, parent, reservation)
         }
     }

@@ -62,7 +62,6 @@ extension SymbolicKernel {
         r.counted = try r.counted.store(newRef, v.b8(0))
         r.quota = try r.quota.store(newRef, f)
         r.owner = try r.owner.store(newRef, s.owner.select(ref(Kind.task, task)))
-        r.ledger = try shiftLedger(r, account: f, above: newRef, by: amount, adding: true)
         switch call.kind {
         case .factory:
             r.limit = try r.limit.store(call.entry, call.limit)
@@ -86,7 +85,7 @@ extension SymbolicKernel {
         // The displaced cap could only end the caller's own task by destroying
         // it, which is already out of scope; the live check is kept for fidelity.
         let taskLive = try isLive(displaced.state, ref(Kind.task, task))
-        let performed = Scoped(inserted, inScope: try displaced.inScope.and(taskLive))
+        let performed = Scoped(inserted.state, inScope: try displaced.inScope.and(taskLive, inserted.inScope))
 
         let e = try SymbolicOutcome.error(Code.enomem, v)
         let steps: [(Expr, SymbolicOutcome)] = [

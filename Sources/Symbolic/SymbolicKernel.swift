@@ -59,6 +59,8 @@ public struct Weakening: OptionSet, Sendable {
     public static let irqQueueUnmarked = Weakening(rawValue: 1 << 17)
     /// Unmask clears the mask even with a delivery pending (§7, IRQ-1).
     public static let unmaskAlways = Weakening(rawValue: 1 << 18)
+    /// Inserting a counted capability leaves the object's counter (§5.2, CAP-5).
+    public static let uncountedInsert = Weakening(rawValue: 1 << 19)
 }
 
 // MARK: - Addressing

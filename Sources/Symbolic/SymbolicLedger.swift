@@ -51,28 +51,42 @@ extension SymbolicKernel {
 
     /// An account's total: the sum of its items' charges.
     public func ledgerTotal(_ s: SymbolicState, _ q: Expr) throws(SMTError) -> Expr { try s.ledger.select(ledgerAt(q, ledgerTop)) }
-
-    /// The ledger after object `x` starts (`adding`) or stops being charged
-    /// `amount` to account `q`: every prefix of q above x moves by `amount`.
-    func shiftLedger(_ s: SymbolicState, account q: Expr, above x: Expr, by amount: Expr, adding: Bool) throws(SMTError) -> Expr {
-        let p = try v.bound("ledger", v.bv32)
-        let affected = try p.extract(high: 23, low: 16).eq(q).and(p.extract(high: 15, low: 0).ugt(x))
-        let delta = try affected.ite(adding ? amount : v.b16(0).bvsub(amount), v.b16(0))
-        // `old + δ` rather than `ite(c, old ± a, old)`: the reads of the old
-        // ledger stay summands, which Z3's rewriter flattens and cancels
-        // (STEP's two sides share them), instead of ite branches.
-        return try v.context.lambda([p], s.ledger.select(p).bvadd(delta))
-    }
 }
 
 extension SymbolicKernel {
-    /// The ledger of `after`, a copy of `before` whose object `x` changed
-    /// header (life, account or limit) and nothing else the ledger reads:
-    /// every account's prefixes above x move by the change of x's item.
-    public func reledgered(_ before: SymbolicState, _ after: SymbolicState, object x: Expr) throws(SMTError) -> Expr {
+    /// The ledger of `after`, a successor of `before` in which only the
+    /// objects `xs` may have changed header (life, account or limit): every
+    /// account's prefixes above each of them move by the change of its item.
+    ///
+    /// The step sets the ledger once, from its first and its last state,
+    /// rather than shifting it inside every branch that creates or frees:
+    /// the proofs then read one sum of guarded deltas instead of λs nested
+    /// in the step's `ite`s (an order of magnitude faster for the creates).
+    /// If another object's item changed, AUX-LEDGER-STEP fails there, so
+    /// the list cannot hide a charge. A repeated object counts once.
+    public func reledgered(_ before: SymbolicState, _ after: SymbolicState, objects xs: [Expr]) throws(SMTError) -> Expr {
         let p = try v.bound("ledger", v.bv32)
-        let q = try p.extract(high: 23, low: 16), old = try before.ledger.select(p)
-        let delta = try item(after, account: q, x).bvsub(item(before, account: q, x))
-        return try v.context.lambda([p], old.bvadd(p.extract(high: 15, low: 0).ugt(x).ite(delta, v.b16(0))))
+        let q = try p.extract(high: 23, low: 16), position = try p.extract(high: 15, low: 0)
+        var sum = try before.ledger.select(p)
+        for (i, x) in xs.enumerated() {
+            var counts = try position.ugt(x)
+            for earlier in xs[..<i] { counts = try counts.and(x.ne(earlier)) }
+            let delta = try item(after, account: q, x).bvsub(item(before, account: q, x))
+            sum = try sum.bvadd(counts.ite(delta, v.b16(0)))
+        }
+        return try v.context.lambda([p], sum)
+    }
+
+    /// The objects whose header a core call may change: the one it creates
+    /// and those its slots name (displaced, deleted or released by it).
+    func touchedObjects(_ s: SymbolicState, task: Expr, cap: SlotValue, _ call: SymbolicCall) throws(SMTError) -> [Expr] {
+        func named(_ t: Expr, _ i: Expr) throws(SMTError) -> Expr { try refOf(rawSlot(s, at(t, i))) }
+        switch call {
+        case .map(let m) where m.space == .object:
+            return [try named(cap.object, m.sndBase), try named(slot(s, task, m.src).object, m.index)]
+        case .unmap(let u) where u.space == .object: return [try named(cap.object, u.index)]
+        case .create(let c): return [try ref(c.kind.code, c.entry), try named(task, c.slot)]
+        default: return []
+        }
     }
 }

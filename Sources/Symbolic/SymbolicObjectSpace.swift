@@ -25,6 +25,7 @@ extension SymbolicKernel {
 
     func write(_ s: SymbolicState, _ p: Expr, _ value: SlotValue) throws(SMTError) -> SymbolicState {
         var r = s
+        r.refLedger = try refLedgerAfterWrite(s, p, old: rawSlot(s, p), new: value)
         r.slotKind = try s.slotKind.store(p, value.kind)
         r.slotObject = try s.slotObject.store(p, value.object)
         r.slotRights = try s.slotRights.store(p, value.rights)
@@ -45,11 +46,17 @@ extension SymbolicKernel {
         return r
     }
 
-    /// kernel-api §5.2 `insertCap`: the slot is filled and, if counted, counted.
-    func insertCap(_ s: SymbolicState, _ p: Expr, _ value: SlotValue) throws(SMTError) -> SymbolicState {
+    /// kernel-api §5.2 `insertCap`: the slot is filled and, if counted,
+    /// counted. A counter already at 255 is out of scope: `Spec`'s 8-bit
+    /// counter would saturate where Fiasco's machine word counts on (and
+    /// `Spec`'s 32 slots never get there).
+    func insertCap(_ s: SymbolicState, _ p: Expr, _ value: SlotValue) throws(SMTError) -> Scoped {
         let r = try write(s, p, value)
-        let counted = try has(value.flags, 0x1)
-        return try SymbolicState.ite(counted, adjustCounted(r, refOf(value), up: true), r)
+        let ref = try refOf(value)
+        let counted = try has(value.flags, 0x1).and(kindOf(ref).ne(v.b8(Kind.scheduler)))
+        let saturates = try counted.and(s.counted.select(ref).eq(v.b8(0xFF)))
+        let countedUp = weakening.contains(.uncountedInsert) ? r : try adjustCounted(r, ref, up: true)
+        return Scoped(try SymbolicState.ite(counted, countedUp, r), inScope: try saturates.not())
     }
 
     /// kernel-api §5.2 `removeCap`: with `delete` and D the object is
@@ -90,6 +97,7 @@ extension SymbolicKernel {
             r.slotObject = try ctx.lambda([i], names.ite(zero, s.slotObject.select(i)))
             r.slotRights = try ctx.lambda([i], names.ite(zero, s.slotRights.select(i)))
             r.slotFlags = try ctx.lambda([i], names.ite(zero, s.slotFlags.select(i)))
+            r.refLedger = try kindOf(ref).eq(v.b8(Kind.scheduler)).ite(s.refLedger, refLedgerWithout(s, ref))
         }
         r.counted = try kindOf(ref).eq(v.b8(Kind.scheduler)).ite(s.counted, s.counted.store(ref, v.b8(0)))
         return r

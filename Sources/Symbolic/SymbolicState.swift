@@ -67,6 +67,10 @@ public struct SymbolicState {
     /// (SymbolicLedger.swift; MEM-2). Determined by `life`, `quota` and
     /// `limit`, not a field of `Spec`'s state.
     public var ledger: Expr
+    /// Ghost: per-object prefix counts of the counted slots naming it
+    /// (SymbolicRefLedger.swift; CAP-5's exact count). Determined by the
+    /// slot arrays, not a field of `Spec`'s state.
+    public var refLedger: Expr
     // Configuration (constant during a run).
     public var slotBound: Expr
     public var pageBound: Expr
@@ -113,6 +117,7 @@ public struct SymbolicState {
         irqLabel = try array("irqLabel", v.bv8, v.bv16)
         owner = try array("owner", v.bv16, v.bv8)
         ledger = try array("ledger", v.bv32, v.bv16)
+        refLedger = try array("refLedger", v.bv32, v.bv16)
         slotBound = try v.context.constant("\(prefix).slotBound", v.bv8)
         pageBound = try v.context.constant("\(prefix).pageBound", v.bv8)
     }
@@ -129,16 +134,16 @@ public struct SymbolicState {
         ("dying", \.dying), ("prio", \.prio), ("sendLabel", \.sendLabel), ("rcvLabel", \.rcvLabel),
         ("sendRights", \.sendRights), ("receiveZero", \.receiveZero), ("sendItem", \.sendItem), ("queuedAt", \.queuedAt),
         ("irqThread", \.irqThread), ("irqDelivery", \.irqDelivery), ("irqMasked", \.irqMasked), ("irqLabel", \.irqLabel),
-        ("owner", \.owner), ("ledger", \.ledger),
+        ("owner", \.owner), ("ledger", \.ledger), ("refLedger", \.refLedger),
     ] }
 
     /// Fields the differential test against `Spec` does not compare: ghosts
     /// `Spec` has no counterpart of (`owner`, the policy domain). A ghost
     /// that `Spec` determines (`ancestor`, the closure of the parent links)
-    /// is compared and does not belong here — except `ledger`, a function of
-    /// the whole state over 2³² positions: `LedgerTests` compares it with
-    /// the ledger of `Spec`'s next state on random walks instead.
-    public static let ghostFields: Set<String> = ["owner", "ledger"]
+    /// is compared and does not belong here — except the ledgers, functions
+    /// of the whole state over 2³² positions: `LedgerTests` compares them
+    /// with the ledgers of `Spec`'s next state on random walks instead.
+    public static let ghostFields: Set<String> = ["owner", "ledger", "refLedger"]
 
     /// Positions where `Spec` leaves a field meaningless, so the differential
     /// test skips them: `field` at position p is not compared where the

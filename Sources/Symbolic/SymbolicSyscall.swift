@@ -100,7 +100,8 @@ extension SymbolicKernel {
         // A thread or gate cap turns a foreign protocol into IPC (kernel-api §1 step 5): not encoded.
         let isIpc = try v.isOneOf(cap.kind, [Kind.thread, Kind.gate])
         let (done, outcome) = try perform(s, task: task, cap: cap, call)
-        let state = try SymbolicState.ite(found.and(isOp), done.state, s)
+        var state = try SymbolicState.ite(found.and(isOp), done.state, s)
+        state.ledger = try reledgered(s, state, objects: touchedObjects(s, task: task, cap: cap, call))
         let result = try SymbolicOutcome.ite(found.not(), .ipc(Code.enotExistent, v),
                                              SymbolicOutcome.ite(isOp, outcome, .error(Code.ebadproto, v)))
         let scope = try found.not().or(isOp.and(done.inScope), isOp.not().and(isIpc.not()))
@@ -180,8 +181,19 @@ extension SymbolicKernel {
         let displaced = try removeCap(s, dt, di, delete: v.truth(true))
         let placed = try insertMapped(displaced.state, src: src, st, si, dt, di, rights: rights, grant: grant, server: server, weak: weak)
         let state = try SymbolicState.ite(selfMap, displaced.state, placed.state)
-        let scope = try displaced.inScope.and(selfMap.or(placed.inScope))
+        // Out of scope: two objects freed by one map — the displaced cap's,
+        // and the source's when a weak grant releases its last counted
+        // reference. Two refunds in one step make the exact-accounting
+        // proofs minutes long; the explorer checks this path.
+        let displacedRef = try refOf(slot(s, dt, di)), srcRef = try refOf(src)
+        let twoFreed = try freed(s, displaced.state, displacedRef).and(freed(displaced.state, placed.state, srcRef))
+        let scope = try displaced.inScope.and(selfMap.or(placed.inScope.and(twoFreed.not())))
         return Scoped(try SymbolicState.ite(proceeds, state, s), inScope: try proceeds.implies(scope))
+    }
+
+    /// Whether `ref` was allocated in `before` and is free or a zombie in `after`.
+    func freed(_ before: SymbolicState, _ after: SymbolicState, _ ref: Expr) throws(SMTError) -> Expr {
+        try isLive(before, ref).and(isLive(after, ref).not())
     }
 
     /// The insertion half of `mapObject`, after the displaced cap is gone:
@@ -197,9 +209,10 @@ extension SymbolicKernel {
         let value = SlotValue(kind: now.kind, object: now.object, rights: try rights.bvor(v.b8(0x4)), flags: flags)
         let inserted = try insertCap(s, at(dt, di), value)
         let moves = weakening.contains(.grantKeepsSource) ? try v.truth(false) : grant
-        let moved = try write(inserted, at(st, si), emptySlot())
+        let moved = try write(inserted.state, at(st, si), emptySlot())
         let released = try when(nowCounted, moved) { (m) throws(SMTError) in try releaseCounted(m, refOf(now)) }
-        let state = try SymbolicState.ite(moves, released.state, inserted)
-        return Scoped(try SymbolicState.ite(intact, state, s), inScope: try intact.and(moves).implies(released.inScope))
+        let state = try SymbolicState.ite(moves, released.state, inserted.state)
+        let scope = try inserted.inScope.and(moves.implies(released.inScope))
+        return Scoped(try SymbolicState.ite(intact, state, s), inScope: try intact.implies(scope))
     }
 }

@@ -66,7 +66,7 @@ enum ProvePhase {
 
     static func run(_ options: VerifyOptions, progress: PhaseProgress?) -> ProofReport {
         let start = Date()
-        let ids = options.proveProperties.isEmpty ? ProofCatalogue.defaultIDs : ProofCatalogue.ids.filter { options.proveProperties.contains($0) }
+        let ids = options.proveProperties.isEmpty ? ProofCatalogue.ids : ProofCatalogue.ids.filter { options.proveProperties.contains($0) }
         var merged = ProofReport.make(obligations: [], z3Version: SMTContext.version, strengthening: [], assumptions: Prover.assumptions,
                                  notEncoded: Prover.notEncoded)
         for family in order {

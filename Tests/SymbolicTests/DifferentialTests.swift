@@ -59,7 +59,7 @@ import Verifier
     /// (the defects the proofs are meant to catch) disagrees with `Spec` on
     /// random walks, and the report names a field.
     @Test(arguments: [("rights mask", Weakening.noRightsMask), ("grant source", .grantKeepsSource),
-                      ("stale slots", .keepStaleSlots)])
+                      ("stale slots", .keepStaleSlots), ("uncounted insert", .uncountedInsert)])
     func weakenedEncodingDisagrees(_ what: String, _ weakening: Weakening) throws {
         let kernel = try SymbolicKernel(Vocabulary(SMTContext()), weakening: weakening)
         var found: [String] = []

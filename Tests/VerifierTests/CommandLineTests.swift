@@ -36,7 +36,8 @@ import Testing
     }
 
     /// Issue 5 point 2: `prove --differential` compares every encoded edge of
-    /// every explored state; a state cap that cuts the run exits 3, bad input 2.
+    /// every explored state, with any number of workers; a state cap that cuts
+    /// the run exits 3, bad input 2.
     @Test func proveDifferential_agrees_cutExits3_badInputExits2() throws {
         let yaml = """
             name: tiny-task
@@ -55,14 +56,28 @@ import Testing
         let path = try temp("tiny-task.yaml", yaml)
         let r = try l4spec(["prove", "--differential", path])
         #expect(r.code == 0, "\(r.out)\(r.err)")
-        #expect(r.out.contains("tiny-task  117     2      761 "), "\(r.out)")
-        #expect(r.out.contains(" agree "))
+        #expect(r.out.contains("tiny-task  117     2      2021   761       608           761    0       agree "), "\(r.out)")
+        // The report does not depend on the number of workers (but the time).
+        func rows(_ out: String) -> [String] { out.split(separator: "\n").filter { $0.hasPrefix("tiny-task") }.map { String($0.prefix(70)) } }
+        let one = try l4spec(["prove", "--differential", path, "--workers", "1"]), three = try l4spec(["prove", "--differential", path, "--workers", "3"])
+        #expect(one.code == 0 && three.code == 0 && rows(one.out) == rows(r.out) && rows(three.out) == rows(r.out), "\(one.out)\(three.out)")
+        #expect(one.out.contains("1 worker, ") && three.out.contains("3 workers, "))
+        #expect(try l4spec(["prove", "--differential", path, "--workers", "0"]).code == 2)
         let cut = try l4spec(["prove", "--differential", path, "--max-states", "60"])
         #expect(cut.code == 3, "\(cut.out)\(cut.err)")
         #expect(cut.out.contains("agree (cut at 60 states)"))
         #expect(try l4spec(["prove", "--differential", "nosuch"]).code == 2)
         #expect(try l4spec(["prove", "--differential", path, "--max-states", "0"]).code == 2)
         #expect(try l4spec(["prove", "--differential", path, "--bmc", "1"]).code == 2)
+    }
+
+    @Test func proveFamily_provesOneFamily_unknownFamilyExits2() throws {
+        let r = try l4spec(["prove", "--family", "task.cap_valid", "--property", "CAP-1", "--format", "json"])
+        #expect(r.code == 0, "\(r.out)\(r.err)")
+        #expect(r.out.contains("task.cap_valid") && !r.out.contains("task.map(object)"), "\(r.out)")
+        let bad = try l4spec(["prove", "--family", "task.nosuch"])
+        #expect(bad.code == 2)
+        #expect(bad.err.contains("unknown family 'task.nosuch'"), "\(bad.err)")
     }
 
     @Test func verify_expectationMismatch_exits1_unknownProperty_exits2() throws {

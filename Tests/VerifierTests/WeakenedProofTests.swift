@@ -44,6 +44,10 @@ import Verifier
         Case(defect: "cancel leaves the sender queued", weakening: .cancelKeepsQueued, family: .exRegs, property: "IPC-3"),
         Case(defect: "a hit queues the Irq unmarked", weakening: .irqQueueUnmarked, family: .irq(.trigger), property: "IRQ-1"),
         Case(defect: "unmask with a delivery pending", weakening: .unmaskAlways, family: .irq(.unmask), property: "IRQ-1"),
+        Case(defect: "freeing refunds nothing", weakening: .noRefund, family: .unmapObject, property: "MEM-2"),
+        Case(defect: "deletion keeps stale slots", weakening: .keepStaleSlots, family: .unmapObject, property: "CAP-5"),
+        Case(defect: "a counted insert leaves the counter", weakening: .uncountedInsert, family: .mapObject, property: "CAP-5"),
+        Case(defect: "a counted insert leaves the counter", weakening: .uncountedInsert, family: .create(.gate), property: "CAP-5"),
     ]
 
     static func verdict(_ c: Case, _ weakening: Weakening) throws -> ProofVerdict {
@@ -54,18 +58,6 @@ import Verifier
         options.timeoutMilliseconds = 60_000
         let report = try Prover.run(options)
         return try #require(report.obligations.first).verdict
-    }
-
-    /// MEM-2 (ghost ledger, proved on request): proved for a deletion on the
-    /// real encoding and not proved once freeing refunds nothing. It is not
-    /// refuted either: a confirmed counterexample needs a model whose ledger
-    /// is a prefix sum at all 2^16 positions, and the lazy instantiation's
-    /// repair (neutral outside the indices read) cannot make the 16-bit
-    /// ghost consistent in the gaps between them, so the search ends unknown.
-    @Test func noRefundIsNotProvedForMem2() throws {
-        let c = Case(defect: "freeing refunds nothing", weakening: .noRefund, family: .unmapObject, property: "MEM-2")
-        #expect(try Self.verdict(c, []) == .proved, "not proved on the real encoding")
-        #expect(try Self.verdict(c, c.weakening) != .proved, "proved with a refund that returns nothing")
     }
 
     @Test(arguments: cases) func weakenedTransitionIsRefuted(_ c: Case) throws {

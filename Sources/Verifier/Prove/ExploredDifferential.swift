@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import SMT
 import Scenarios
 import Spec
@@ -10,9 +12,20 @@ import Symbolic
 /// through `CompiledDifferential`: one compiled step per call family, its
 /// arguments the prover's own constants (`ProofFamily.call`), evaluated in
 /// Swift on every state and argument tuple that tries it.
+///
+/// Every state the walk admits is compared, those at the depth bound too
+/// (their successors are not explored). Each level is split into chunks that
+/// the workers (`Workers`, one checker each) take in turn; the chunks'
+/// results are merged in level order, so counts, the next level and the
+/// disagreements' order do not depend on the number of workers. The state
+/// cap is checked while merging: the level that reaches it is compared in
+/// full, the states admitted up to the cap are compared, and the walk stops.
 public struct ExploredDifferential {
     public struct Result: Sendable {
         public var states = 0
+        /// Edges tried (every action of every compared state).
+        public var edges = 0
+        /// Edges of an encoded call in scope, agreeing or not.
         public var compared = 0
         public var outOfScope = 0
         public var disagreements: [String] = []
@@ -20,8 +33,24 @@ public struct ExploredDifferential {
         public var truncated = false
         /// Pairs the compiled evaluator did not cover, compared by Z3 instead.
         public var simplifiedByZ3 = 0
-        /// Symbolic steps built and compiled (one per distinct call).
+        /// Symbolic steps built and compiled (one per distinct call, per worker).
         public var compiledSteps = 0
+        /// Edges that agree.
+        public var agreeing: Int { compared - disagreements.count }
+    }
+
+    /// One checker per worker thread, each used by one thread at a time
+    /// (its own Z3 context); reusable across scenarios.
+    public final class Workers: @unchecked Sendable {
+        let checkers: [CompiledDifferential]
+        public var count: Int { checkers.count }
+
+        /// `count` checkers over kernels from `kernel` (one context each).
+        public init(count: Int, kernel: () throws(SMTError) -> SymbolicKernel) throws(SMTError) {
+            var made: [CompiledDifferential] = []
+            for _ in 0..<max(count, 1) { made.append(try ExploredDifferential.checker(kernel())) }
+            checkers = made
+        }
     }
 
     /// The comparison `run` uses: steps compiled per call family, with the
@@ -33,39 +62,126 @@ public struct ExploredDifferential {
         }
     }
 
+    /// One worker on one kernel (the tests' form).
     public static func run(_ scenario: Scenario, maxDepth: Int, maxStates: Int, kernel: SymbolicKernel) throws(SMTError) -> Result {
+        try run(scenario, maxDepth: maxDepth, maxStates: maxStates, workers: Workers(count: 1) { () throws(SMTError) in kernel })
+    }
+
+    public static func run(_ scenario: Scenario, maxDepth: Int, maxStates: Int, workers: Workers) throws(SMTError) -> Result {
         let system = KernelSystem(scenario: scenario)
         var result = Result()
         var level = system.initialStates()
         var seen = Set(level.map(system.fingerprint))
-        var buffer: [Event] = []
-        let check = try checker(kernel)
-        for _ in 0...maxDepth {
+        let (fallbacks, programs) = (workers.checkers.map(\.fallbacks), workers.checkers.map(\.programs))
+        var depth = 0
+        while !level.isEmpty {
+            let expand = depth < maxDepth && !result.truncated
+            let chunks = try compare(level, system, seen: seen, expand: expand, workers)
+            result.states += level.count
             var next: [KernelSystem.State] = []
-            for s in level {
-                result.states += 1
-                buffer.removeAll(keepingCapacity: true)
-                system.actions(in: s, into: &buffer)
-                for e in buffer {
-                    switch try check.compare(s.kernel, e) {
-                    case .agrees: result.compared += 1
-                    case .outOfScope: result.outOfScope += 1
-                    case .notEncoded: break
-                    case .differs(let d):
-                        result.disagreements.append("\(system.describe(e)): \(d.prefix(4).map(\.description).joined(separator: "; "))")
-                    }
-                    guard let t = system.successor(of: s, via: e), seen.insert(system.fingerprint(t)).inserted else { continue }
-                    if seen.count >= maxStates {
-                        result.truncated = true
-                        (result.simplifiedByZ3, result.compiledSteps) = (check.fallbacks, check.programs)
-                        return result
-                    }
+            for c in chunks {
+                result.edges += c.edges
+                result.compared += c.compared
+                result.outOfScope += c.outOfScope
+                result.disagreements += c.disagreements
+                for (f, t) in c.successors where !result.truncated && seen.insert(f).inserted {
                     next.append(t)
+                    result.truncated = seen.count >= maxStates
                 }
             }
             level = next
+            depth += 1
         }
-        (result.simplifiedByZ3, result.compiledSteps) = (check.fallbacks, check.programs)
+        for (i, c) in workers.checkers.enumerated() {
+            result.simplifiedByZ3 += c.fallbacks - fallbacks[i]
+            result.compiledSteps += c.programs - programs[i]
+        }
         return result
+    }
+
+    /// What one chunk of a level gave: counts, disagreements and the new
+    /// successors (fingerprint, state) in the order they were found.
+    struct Chunk: Sendable {
+        var edges = 0, compared = 0, outOfScope = 0
+        var disagreements: [String] = []
+        var successors: [(UInt64, KernelSystem.State)] = []
+    }
+
+    /// The level's chunks, compared by the workers in parallel; in level order.
+    static func compare(_ level: [KernelSystem.State], _ system: KernelSystem, seen: Set<UInt64>, expand: Bool,
+                        _ workers: Workers) throws(SMTError) -> [Chunk] {
+        let size = max(1, min(256, level.count / (workers.count * 8)))
+        let bounds = stride(from: 0, to: level.count, by: size).map { $0..<min($0 + size, level.count) }
+        let queue = ChunkQueue(count: bounds.count)
+        DispatchQueue.concurrentPerform(iterations: min(workers.count, bounds.count)) { w in
+            let check = workers.checkers[w]
+            while let i = queue.take() {
+                do throws(SMTError) {
+                    queue.put(i, .success(try chunk(level[bounds[i]], system, seen: seen, expand: expand, check)))
+                } catch {
+                    queue.put(i, .failure(error))
+                }
+            }
+        }
+        return try queue.results()
+    }
+
+    static func chunk(_ states: ArraySlice<KernelSystem.State>, _ system: KernelSystem, seen: Set<UInt64>, expand: Bool,
+                      _ check: CompiledDifferential) throws(SMTError) -> Chunk {
+        var c = Chunk()
+        var local = Set<UInt64>()
+        var buffer: [Event] = []
+        for s in states {
+            let encoded = try check.encode(s.kernel)
+            buffer.removeAll(keepingCapacity: true)
+            system.actions(in: s, into: &buffer)
+            c.edges += buffer.count
+            for e in buffer {
+                switch try check.compare(s.kernel, e, encoded: encoded) {
+                case .agrees: c.compared += 1
+                case .outOfScope: c.outOfScope += 1
+                case .notEncoded: break
+                case .differs(let d):
+                    c.compared += 1
+                    c.disagreements.append("\(system.describe(e)): \(d.prefix(4).map(\.description).joined(separator: "; "))")
+                }
+                guard expand, let t = system.successor(of: s, via: e) else { continue }
+                let f = system.fingerprint(t)
+                if !seen.contains(f) && local.insert(f).inserted { c.successors.append((f, t)) }
+            }
+        }
+        return c
+    }
+}
+
+/// The chunks of one level: handed out in order, results kept by index.
+private final class ChunkQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private var done: [Result<ExploredDifferential.Chunk, SMTError>?]
+
+    init(count: Int) { done = Array(repeating: nil, count: count) }
+
+    func take() -> Int? {
+        lock.withLock {
+            guard nextIndex < done.count else { return nil }
+            nextIndex += 1
+            return nextIndex - 1
+        }
+    }
+
+    func put(_ i: Int, _ r: Result<ExploredDifferential.Chunk, SMTError>) { lock.withLock { done[i] = r } }
+
+    /// Every chunk's result in order; the first failure rethrown.
+    func results() throws(SMTError) -> [ExploredDifferential.Chunk] {
+        var out: [ExploredDifferential.Chunk] = []
+        for r in done {
+            switch r {
+            case .success(let c)?: out.append(c)
+            case .failure(let e)?: throw e
+            case nil: throw SMTError(code: SMTError.wrapperCode, message: "a chunk of the level was not compared")
+            }
+        }
+        return out
     }
 }

@@ -39,14 +39,18 @@ struct GroundTerms {
         }
     }
 
-    /// `Seeding.focus` terms: objects and accounts (see `Seeding`).
+    /// `Seeding.focus` terms: objects, accounts and slots (see `Seeding`).
     var focusObjects: [Expr] = []
     var focusFactories: [Expr] = []
+    var focusSlots: [Expr] = []
+    /// The goal's witnesses (`Seeding.witnessGroup`).
+    var witnesses: [(BoundSort, Expr)] = []
 
     func focusTerms(_ b: BoundSort) -> [Expr] {
         switch b {
         case .object: focusObjects
         case .factory: focusFactories
+        case .slot: focusSlots
         default: terms(b)
         }
     }
@@ -59,6 +63,7 @@ struct GroundTerms {
     /// The terms of an obligation over one or more copies taking the same call.
     init(states: [SymbolicState], call: SymbolicCall, caller: Expr, witnesses: [(BoundSort, Expr)], _ k: SymbolicKernel) throws(SMTError) {
         for (b, w) in witnesses { add(b, w) }
+        self.witnesses = witnesses
         objects.append(try k.ref(Kind.thread, caller))
         threads.append(caller)
         for s in states { try addCall(s, call, caller: caller, k) }
@@ -117,7 +122,8 @@ struct GroundTerms {
     /// The focus terms (see `Seeding.focus`): the witnesses, the object a
     /// create makes, the objects of the slots the call touches (which it may
     /// displace or delete), their successors and the last object; the
-    /// accounts of those objects and the factories the call names.
+    /// accounts of those objects and the factories the call names; the
+    /// slots the call touches, their successors and the last slot.
     mutating func addFocus(_ s: SymbolicState, _ call: SymbolicCall, _ witnesses: [(BoundSort, Expr)], _ k: SymbolicKernel) throws(SMTError) {
         var named = witnesses.filter { $0.0 == .object }.map(\.1)
         if case .create(let c) = call { named.append(try k.ref(c.kind.code, c.entry)) }
@@ -128,8 +134,12 @@ struct GroundTerms {
         focusObjects += named
         for r in named { focusObjects.append(try r.bvadd(k.v.b16(1))) }
         focusObjects.append(try k.ledgerTop)
+        focusSlots += witnesses.filter { $0.0 == .slot }.map(\.1) + slots
+        for p in slots { focusSlots.append(try p.bvadd(k.v.b16(1))) }
+        focusSlots.append(try k.lastSlot)
         focusObjects = Self.unique(focusObjects)
         focusFactories = Self.unique(focusFactories)
+        focusSlots = Self.unique(focusSlots)
     }
 
     mutating func close(_ s: SymbolicState, _ k: SymbolicKernel) throws(SMTError) {
@@ -157,14 +167,22 @@ struct GroundTerms {
         return terms.filter { seen.insert($0.description).inserted }
     }
 
+    /// Where a coordinate of an invariant with this seeding is instantiated.
+    func seeds(_ seeding: Seeding, _ b: BoundSort, group: Bool) -> [Expr] {
+        switch seeding {
+        case .everywhere: terms(b)
+        case .focus: focusTerms(b)
+        case .witnessGroup: group ? witnesses.filter { $0.0 == b }.map(\.1) : focusTerms(b)
+        }
+    }
+
     /// Every instance of `invariants` over these terms, in state `s`.
     func instances(_ invariants: [SymbolicInvariant], _ p: ProofSetting, _ s: SymbolicState) throws(SMTError) -> [Expr] {
         var out: [Expr] = []
         for inv in invariants {
             var tuples: [[Expr]] = [[]]
-            for b in inv.bound {
-                let points = inv.seeding == .focus ? focusTerms(b) : terms(b)
-                tuples = tuples.flatMap { t in points.map { t + [$0] } }
+            for (i, b) in inv.bound.enumerated() {
+                tuples = tuples.flatMap { t in seeds(inv.seeding, b, group: i == 0).map { t + [$0] } }
             }
             for t in tuples { out.append(try inv.body(p, s, t)) }
         }

@@ -247,7 +247,7 @@ struct NIAnchor {
             t.unlimited = try isFactory.ite(t.unlimited.store(index, ctx.freshConstant("t.unlimited", v.bool)), t.unlimited)
             t.gateThread = try isGate.ite(t.gateThread.store(index, b8("t.gateThread")), t.gateThread)
             t.gateWaitHead = try isGate.ite(t.gateWaitHead.store(index, b8("t.gateWaitHead")), t.gateWaitHead)
-            t.ledger = try k.reledgered(before, t, object: key)
+            t.ledger = try k.reledgered(before, t, objects: [key])
         }
         // Every changed item belongs to the secret domain (in t, and in s when it exists there).
         for key in slotKeys { constraints.append(try ownedBySecret(t, r.taskRef(key))) }

@@ -38,7 +38,7 @@ public struct ProofObligation: Sendable {
 }
 
 public struct ProofOptions: Sendable {
-    public var timeoutMilliseconds: UInt32 = 30_000
+    public var timeoutMilliseconds: UInt32 = 60_000
     /// Only these property IDs (empty: all with a symbolic form).
     public var properties: Set<String> = []
     /// Only these families (empty: all).
@@ -65,14 +65,13 @@ public enum Prover {
     public static let assumptions = [
         "Policy: the flow relation is a partition (reflexive, symmetric, transitive), as in the two-partition scenario; directed policies (client → server) are checked by the explorer only.",
         "Encoding: 2^8 tasks, slots per task, pages per task, threads, gates, Irqs, factories and frames; index 0xFF of each table means none. Flexpages of order 0 (one slot or page) only.",
-        "Scope: paths that destroy a task, a thread or an Irq, release a gate with blocked senders or a bound deleted thread, drop a weak capability's last slot, cascade a quota refund through a deleted factory, or turn a kernel-object operation into IPC (a task, factory or Irq operation on a thread or gate cap) are excluded by `inScope`; the explorer checks them on the built-in scenarios.",
+        "Scope: paths that destroy a task, a thread or an Irq, release a gate with blocked senders or a bound deleted thread, drop a weak capability's last slot, count a capability to an object whose 8-bit counter is at 255 (Spec saturates, Fiasco's machine word counts on; Spec's 32 slots never get there), free two objects in one map (a displaced capability's and, by a weak grant, the source's), cascade a quota refund through a deleted factory, or turn a kernel-object operation into IPC (a task, factory or Irq operation on a thread or gate cap) are excluded by `inScope`; the explorer checks them on the built-in scenarios.",
         "The acting thread is the current thread of its CPU: live, ready, not dying, without a page fault to retry; message words, receive buffers, results and the scheduler's ready lists are not part of the encoded state.",
         "IPC: messages without a typed item. Sender queues are a membership function: which queued sender an open wait takes, and whether an open-waiting receiver has nobody queued ahead, are arguments of the call, so every choice is proved (the differential test passes Spec's); the priority order of a queue is not encoded. Thread and Irq indices are below 0x80 where they queue as senders (bit 7 marks an Irq).",
         "IPC paths out of scope: a gate bind with blocked senders to re-run, a bind or ex_regs that would free a deleted thread or Irq, ex_regs cancelling the head of a gate's wait queue; hardware line events are not encoded.",
     ]
     public static let notEncoded = [
-        "CAP-4 (take-grant islands) and CAP-5's exact count need cardinality or closure ghosts not encoded yet: explorer only.",
-        "MEM-2 (exact accounting, ghost ledger) and its AUX-LEDGER invariants are proved only when asked for with --property (slow: 10–30 s and more per obligation).",
+        "CAP-4 (take-grant islands) needs a closure ghost not encoded yet: explorer only.",
         "IPC-3's list shape (no cycle, no dangling link; the encoded queues are membership functions) and IRQ-1's \"a line drives at most one Irq\" (lines are not encoded): explorer only.",
     ]
 
@@ -89,7 +88,7 @@ public enum Prover {
     static func report(_ obligations: [ProofObligation]) -> ProofReport {
         ProofReport(obligations: obligations, z3Version: SMTContext.version,
                     strengthening: (SymbolicInvariants.strengthening
-                                    + (obligations.contains { ledgerIDs.contains($0.property) } ? SymbolicInvariants.ledger.filter(\.strengthening) : []))
+                                    + (obligations.contains { countingIDs.contains($0.property) } ? SymbolicInvariants.counting.filter(\.strengthening) : []))
                         .map { ($0.id, $0.title) },
                     assumptions: assumptions, notEncoded: notEncoded)
     }
@@ -102,12 +101,7 @@ public enum Prover {
 
     static func wanted(_ id: String, _ options: ProofOptions) -> Bool { options.properties.isEmpty || options.properties.contains(id) }
 
-    static var ledgerIDs: Set<String> { Set(SymbolicInvariants.ledger.map(\.id)) }
-
-    /// The invariants of a run: the ledger ones (MEM-2) only when one of them is asked for.
-    static func invariants(_ options: ProofOptions) -> [SymbolicInvariant] {
-        SymbolicInvariants.all + (options.properties.isDisjoint(with: ledgerIDs) ? [] : SymbolicInvariants.ledger)
-    }
+    static var countingIDs: Set<String> { Set(SymbolicInvariants.counting.map(\.id)) }
 
     static func prove(_ family: ProofFamily, _ setting: ProofSetting, _ vacuity: Vacuity, _ options: ProofOptions,
                       _ progress: (ProofObligation) -> Void) throws(SMTError) -> [ProofObligation] {
@@ -119,17 +113,22 @@ public enum Prover {
         let witness = try vacuity.witness(pre: pre, inScope: step.inScope, precondition: precondition,
                                           timeoutMilliseconds: min(options.timeoutMilliseconds, 10_000))
         let view = TransitionView(pre: pre, step: step, call: call, caller: caller)
-        let invariants = invariants(options)
-        let family = Family(family: family, view: view, base: [step.inScope, precondition], witness: witness, invariants: invariants,
-                            hypotheses: invariants.map { $0.hypothesis(setting, pre) },
-                            preconditions: family.universalPreconditions(kernel, pre: pre, call))
+        func sharing(_ invariants: [SymbolicInvariant]) -> Family {
+            Family(family: family, view: view, base: [step.inScope, precondition], witness: witness, vacuity: vacuity, invariants: invariants,
+                   hypotheses: invariants.map { $0.hypothesis(setting, pre) },
+                   preconditions: family.universalPreconditions(kernel, pre: pre, call))
+        }
+        // The counting layer's obligations assume it; the others do not need it.
+        let core = sharing(SymbolicInvariants.all), counting = sharing(SymbolicInvariants.all + SymbolicInvariants.counting)
         var out: [ProofObligation] = []
-        for inv in invariants where wanted(inv.id, options) {
-            let witnesses = try inv.bound.map { (b) throws(SMTError) in try ctx.freshConstant("w", b.sort(v)) }
-            let goal = Goal(id: inv.id, witnesses: zip(inv.bound, witnesses).map { ($0, $1) },
-                            ground: try inv.violated(setting, step.state, witnesses: witnesses), universal: [])
-            out.append(try discharge(goal, family, setting, options))
-            progress(out[out.count - 1])
+        for (invariants, shared) in [(SymbolicInvariants.all, core), (SymbolicInvariants.counting, counting)] {
+            for inv in invariants where wanted(inv.id, options) {
+                let witnesses = try inv.bound.map { (b) throws(SMTError) in try ctx.freshConstant("w", b.sort(v)) }
+                let goal = Goal(id: inv.id, witnesses: zip(inv.bound, witnesses).map { ($0, $1) },
+                                ground: try inv.violated(setting, step.state, witnesses: witnesses), universal: [])
+                out.append(try discharge(goal, shared, setting, options))
+                progress(out[out.count - 1])
+            }
         }
         for prop in SymbolicTransitions.all where wanted(prop.id, options) {
             let witnesses = try prop.bound.map { (b) throws(SMTError) in try ctx.freshConstant("w", b.sort(v)) }
@@ -141,7 +140,7 @@ public enum Prover {
             }
             let goal = Goal(id: prop.id, witnesses: zip(prop.bound, witnesses).map { ($0, $1) },
                             ground: try prop.body(setting, view, witnesses).not(), universal: universal)
-            out.append(try discharge(goal, family, setting, options))
+            out.append(try discharge(goal, core, setting, options))
             progress(out[out.count - 1])
         }
         return out
@@ -154,6 +153,8 @@ public enum Prover {
         /// Quantifier-free hypotheses: the step is in scope, the event's preconditions.
         var base: [Expr]
         var witness: Vacuity.Search
+        /// The witness states, for refuting what stays undecided.
+        var vacuity: Vacuity
         /// The invariants assumed and seeded.
         var invariants: [SymbolicInvariant]
         /// The ∀-invariants of the pre-state.
@@ -200,7 +201,15 @@ public enum Prover {
         case .sat(let model, _):
             let lines = try CounterexampleText.describe(model, f.view, witnesses: goal.witnesses, kernel)
             verdict = .refuted(Counterexample(lines: lines, reachability: CounterexampleText.reachability))
-        case .unknown(let why): verdict = .unknown(why)
+        case .unknown(let why):
+            // Undecided over arbitrary states: a concrete witness may still refute it.
+            if let (scenario, model) = try f.vacuity.refutation(f.base + [goal.ground], hypotheses: f.preconditions + goal.universal,
+                                                                 pre: f.view.pre, timeoutMilliseconds: min(options.timeoutMilliseconds, 10_000)) {
+                let lines = try CounterexampleText.describe(model, f.view, witnesses: goal.witnesses, kernel)
+                verdict = .refuted(Counterexample(lines: lines, reachability: Vacuity.reachability(scenario)))
+            } else {
+                verdict = .unknown(why)
+            }
         }
         if ProcessInfo.processInfo.environment["L4SPEC_DEBUG_PROVE"] != nil {
             FileHandle.standardError.write(Data("debug: \(goal.id) \(name): \(outcome.summary) after \(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(seeds.count) seed instances\n".utf8))
@@ -212,11 +221,6 @@ public enum Prover {
 /// The property IDs `prove` knows (catalogue forms and strengthening invariants).
 public enum ProofCatalogue {
     public static var ids: [String] {
-        (SymbolicInvariants.all + SymbolicInvariants.ledger).map(\.id) + SymbolicTransitions.all.map(\.id)
-    }
-
-    /// The IDs a run without `--property` proves (the ledger ones only on request).
-    public static var defaultIDs: [String] {
-        SymbolicInvariants.all.map(\.id) + SymbolicTransitions.all.map(\.id)
+        (SymbolicInvariants.all + SymbolicInvariants.counting).map(\.id) + SymbolicTransitions.all.map(\.id)
     }
 }

@@ -43,7 +43,7 @@ struct Vacuity {
     /// counts as broken (the state is then not used as a witness).
     static func brokenInvariant(_ s: SymbolicState, _ p: ProofSetting) throws(SMTError) -> String? {
         let ctx = p.v.context
-        for inv in SymbolicInvariants.all {
+        for inv in SymbolicInvariants.all + SymbolicInvariants.counting {
             var x: [Expr] = []
             for b in inv.bound { x.append(try ctx.freshConstant("x", b.sort(p.v))) }
             let query = [try inv.violated(p, s, witnesses: x)]

@@ -19,7 +19,7 @@ extension L4Spec.Bench {
         var workers: [Int] = [1, 2]
 
         @Option(name: .customLong("timeout-ms"), help: "Z3 time limit per obligation in milliseconds.")
-        var timeoutMilliseconds = 30_000
+        var timeoutMilliseconds = 60_000
 
         func validate() throws {
             guard (1...3_600_000).contains(timeoutMilliseconds) else { throw ValidationError("--timeout-ms must be in 1...3600000") }

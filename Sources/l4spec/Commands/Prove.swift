@@ -10,11 +10,14 @@ extension L4Spec {
             abstract: "Prove the invariants inductively per system call with Z3 (Inv ∧ T ∧ ¬P′ for every encoded call).",
             discussion: "Exit 0 when every obligation is proved, 1 when one is refuted, 3 when one is unknown or vacuous.")
 
-        @Option(name: .customLong("property"), help: "Property ID to prove (repeatable; default: every property with a symbolic form but MEM-2 and its AUX-LEDGER invariants, proved only when named here).")
+        @Option(name: .customLong("property"), help: "Property ID to prove (repeatable; default: every property with a symbolic form and every strengthening invariant).")
         var properties: [String] = []
 
+        @Option(name: .customLong("family"), help: "System call family to prove, e.g. task.map(object) (repeatable; default: every encoded family).")
+        var families: [String] = []
+
         @Option(name: .customLong("timeout-ms"), help: "Z3 time limit per obligation in milliseconds.")
-        var timeoutMilliseconds = 30_000
+        var timeoutMilliseconds = 60_000
 
         @Option(help: "Output format: text, json (l4spec-output/1), junit or sarif.")
         var format: OutputFormat = .text
@@ -31,6 +34,9 @@ extension L4Spec {
         @Option(name: .customLong("max-states"), help: "With --differential: the explored states per scenario at most (exit 3 when a scenario is cut).")
         var maxStates = 2_000_000
 
+        @Option(name: .customLong("workers"), help: "With --differential: threads comparing a scenario's states (default: the active processors).")
+        var workers: Int?
+
         @Option(name: .customLong("bmc"), help: "Bounded model check instead: K symbolic steps (encoded calls with any arguments) from the boot state of the SCENARIO argument, the properties checked after each step.")
         var bmc: Int?
 
@@ -44,6 +50,10 @@ extension L4Spec {
             guard (1...3_600_000).contains(timeoutMilliseconds) else { throw ValidationError("--timeout-ms must be in 1...3600000") }
             try validateBoundedModelCheck()
             try validateDifferential()
+            let names = ProofFamily.allCases.map(\.name)
+            for f in families where !names.contains(f) {
+                throw ValidationError("unknown family '\(f)' for prove (families: \(names.joined(separator: ", ")))")
+            }
             let known = Set(ProofCatalogue.ids)
             for p in properties where !known.contains(p) {
                 throw ValidationError("unknown property '\(p)' for prove (symbolic forms: \(ProofCatalogue.ids.joined(separator: ", ")))")
@@ -58,6 +68,7 @@ extension L4Spec {
             var options = ProofOptions()
             options.timeoutMilliseconds = UInt32(timeoutMilliseconds)
             options.properties = Set(properties)
+            if !families.isEmpty { options.families = ProofFamily.allCases.filter { families.contains($0.name) } }
             let report = try Prover.run(options) { o in
                 FileHandle.standardError.write(Data("prove: \(o.property) \(o.family): \(o.verdict.word) (\(String(format: "%.2f", o.seconds)) s)\n".utf8))
             }
@@ -67,7 +78,8 @@ extension L4Spec {
                 var sources = OutputSources()
                 let records = ProveRecords.records(report, timeoutMilliseconds: options.timeoutMilliseconds, sources: &sources)
                 let settings = [Setting("timeout_ms", "\(timeoutMilliseconds)"),
-                                Setting("properties", properties.isEmpty ? "all" : properties.joined(separator: ", "))]
+                                Setting("properties", properties.isEmpty ? "all" : properties.joined(separator: ", ")),
+                                Setting("families", families.isEmpty ? "all" : families.joined(separator: ", "))]
                 let output = OutputReport(command: "prove", tool: OutputPrinter.tool(z3: report.z3Version), timestamp: OutputJSON.timestamp(timestamp),
                                           settings: settings, results: records, seconds: report.obligations.reduce(0) { $0 + $1.seconds })
                 OutputPrinter.emit(output, format, details: ProofRendering.json(report))
