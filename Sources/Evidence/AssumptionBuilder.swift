@@ -72,7 +72,7 @@ enum AssumptionBuilder {
         var items = p.assumptions
         items.append("Strengthening invariants, assumed in every obligation and proved like the catalogue's: "
             + p.strengthening.map { "\($0.id) (\($0.title))" }.joined(separator: "; ") + ".")
-        items.append("Z3 \(p.z3Version); time limit \(v.proveTimeoutMilliseconds) ms per obligation, families started within a budget of \(Int(v.proveBudgetSeconds)) s (later ones: unknown, not attempted); an unknown obligation is never counted as proved.")
+        items.append("Z3 \(p.z3Version); time limit \(v.proveTimeoutMilliseconds) ms per obligation, families started within a budget of \(v.proveBudgetText) s (later ones: unknown, not attempted); an unknown obligation is never counted as proved.")
         items.append("System calls with a symbolic transition: " + ProofFamily.allCases.map(\.name).joined(separator: ", ") + ".")
         return .init(id: proveID, title: "Inductive proofs", items: items)
     }

@@ -71,7 +71,7 @@ enum ProvePhase {
                                  notEncoded: Prover.notEncoded)
         for family in order {
             guard Date().timeIntervalSince(start) < options.proveBudgetSeconds else {
-                let why = "not attempted: verify's prove budget of \(Int(options.proveBudgetSeconds)) s was used up (--prove-budget)"
+                let why = "not attempted: verify's prove budget of \(options.proveBudgetText) s was used up (--prove-budget)"
                 merged.obligations += ids.map { ProofObligation.make(property: $0, family: family.name, verdict: .unknown(why), seconds: 0) }
                 continue
             }

@@ -51,7 +51,7 @@ public struct VerifyOptions: Sendable {
                  Setting("check.bounds", "each scenario's own bounds" + (check.maxDepth.map { ", depth ≤ \($0)" } ?? "")),
                  Setting("check.max_states", "\(check.maxStates)")]
         if prove {
-            s += [Setting("prove.timeout_ms", "\(proveTimeoutMilliseconds)"), Setting("prove.budget_s", "\(Int(proveBudgetSeconds))"),
+            s += [Setting("prove.timeout_ms", "\(proveTimeoutMilliseconds)"), Setting("prove.budget_s", proveBudgetText),
                   Setting("prove.properties", proveProperties.isEmpty ? "all" : proveProperties.sorted().joined(separator: ", ")),
                   Setting("prove.unknown", strictProofs ? "inconclusive (--strict-proofs)" : "reported, not counted")]
         } else {
@@ -74,9 +74,14 @@ public struct VerifyOptions: Sendable {
         if prove {
             p.append(strictProofs
                 ? "prove: a refutation fails; unknown or vacuous is inconclusive"
-                : "prove: a refutation fails; unknown or vacuous (time limit \(proveTimeoutMilliseconds) ms, budget \(Int(proveBudgetSeconds)) s) is reported as not proved and not counted (--strict-proofs counts it)")
+                : "prove: a refutation fails; unknown or vacuous (time limit \(proveTimeoutMilliseconds) ms, budget \(proveBudgetText) s) is reported as not proved and not counted (--strict-proofs counts it)")
         }
         if refine { p.append("refine: any divergence fails; edge replay agrees within its stated depth and state cap") }
         return p
     }
+}
+
+extension VerifyOptions {
+    /// The prove budget as written on the command line (150, 0.001), not truncated.
+    public var proveBudgetText: String { String(format: "%g", proveBudgetSeconds) }
 }

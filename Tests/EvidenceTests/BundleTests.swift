@@ -20,7 +20,7 @@ import Testing
         #expect(md.contains("**VIOLATED** (expected)"))
         #expect(md.contains("Generated | 2026-01-01T00:00:00Z (from SOURCE_DATE_EPOCH)"))
         #expect(md.contains("| Inductive proof (Z3), per system call | task.cap_valid — ") && md.contains("**PROVED** ✓"))
-        #expect(md.contains("not attempted: verify's prove budget of 1 s was used up"))
+        #expect(md.contains("not attempted: verify's prove budget of 0.001 s was used up"))
         let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
         #expect(html.contains("<table class=\"grid matrix\">"))
         #expect(html.components(separatedBy: "<svg").count - 1 == 3, "three inline figures: the authority graph and two counterexamples")
