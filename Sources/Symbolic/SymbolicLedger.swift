@@ -15,9 +15,10 @@ import SMT
 ///
 /// where `item(q, x)` is x's charge when x is allocated and charged to q and
 /// 0 otherwise, and MEM-2 becomes `used[q] = ledger[q ‖ 0xFFFF]` (0xFFFF is
-/// kind 0xFF, never an object). Creating or freeing object o in account q
-/// adds or subtracts o's charge above o: one λ, and every clause above stays
-/// a statement about one or two positions.
+/// kind 0xFF, never an object). A step that creates or frees objects moves
+/// each account's prefixes above each of them by the change of its charge:
+/// one λ per step (`reledgered`), and every clause above stays a statement
+/// about one or two positions.
 ///
 /// The arithmetic is 16-bit, as `used` is; the sums are exact because `Spec`
 /// refuses a charge that would overflow `used` (`charge`'s overflow check),

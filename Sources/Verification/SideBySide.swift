@@ -56,9 +56,10 @@ enum SideBySide {
 }
 
 /// The proofs of `verify`: family by family, quickest first, each with the
-/// per-obligation limit; families not started within the budget are
+/// per-obligation limit, in one Z3 context (the encoding and the vacuity
+/// witnesses are set up once); families not started within the budget are
 /// reported unknown with the reason, never proved. A Z3 error becomes an
-/// unknown verdict for that family.
+/// unknown verdict for the family it hit and those after it.
 enum ProvePhase {
     /// Families in the order they prove fastest (docs/output.md#verify).
     static let order: [ProofFamily] = [.capValid, .capEqual] + ProofFamily.ipcCases + [.unmapMemory, .unmapObject, .mapMemory, .mapObject]
@@ -69,28 +70,50 @@ enum ProvePhase {
         let ids = options.proveProperties.isEmpty ? ProofCatalogue.ids : ProofCatalogue.ids.filter { options.proveProperties.contains($0) }
         var merged = ProofReport.make(obligations: [], z3Version: SMTContext.version, strengthening: [], assumptions: Prover.assumptions,
                                  notEncoded: Prover.notEncoded)
+        var o = ProofOptions()
+        o.timeoutMilliseconds = options.proveTimeoutMilliseconds
+        o.properties = options.proveProperties
+        o.families = order
+        var current: (family: ProofFamily, start: Date)?
+        var obligations: [ProofObligation] = []
+        var finished: [String: [ProofObligation]] = [:]
+        func finish() {
+            guard let (family, started) = current else { return }
+            let mine = shareSetupTime(obligations, wall: Date().timeIntervalSince(started))
+            finished[family.name] = mine
+            let proved = mine.filter { $0.verdict == .proved }.count
+            progress?.done("prove \(family.name)", "\(proved)/\(mine.count) proved" + String(format: " (%.1f s)", Date().timeIntervalSince(started)))
+            current = nil
+            obligations = []
+        }
+        var failure: String?
+        var budgetStart: Date?
+        do {
+            let r = try Prover.run(o, starting: { family in
+                finish()
+                // The budget counts from the first family's start; the shared
+                // set-up is counted in the first family's time.
+                let clock = budgetStart ?? Date()
+                budgetStart = clock
+                guard Date().timeIntervalSince(clock) < options.proveBudgetSeconds else { return false }
+                current = (family, finished.isEmpty ? start : Date())
+                return true
+            }) { ob in
+                obligations.append(ob)
+                progress?.update("prove", "\(ob.property) \(ob.family): \(ob.verdict.word)")
+            }
+            merged.strengthening = r.strengthening
+        } catch {
+            failure = "Z3 error: \(error)"
+        }
+        finish()
         for family in order {
-            guard Date().timeIntervalSince(start) < options.proveBudgetSeconds else {
-                let why = "not attempted: verify's prove budget of \(options.proveBudgetText) s was used up (--prove-budget)"
-                merged.obligations += ids.map { ProofObligation.make(property: $0, family: family.name, verdict: .unknown(why), seconds: 0) }
+            if let mine = finished[family.name], failure == nil || !mine.isEmpty {
+                merged.obligations += mine
                 continue
             }
-            var o = ProofOptions()
-            o.timeoutMilliseconds = options.proveTimeoutMilliseconds
-            o.properties = options.proveProperties
-            o.families = [family]
-            let familyStart = Date()
-            do {
-                let r = try Prover.run(o) { ob in progress?.update("prove", "\(ob.property) \(ob.family): \(ob.verdict.word)") }
-                merged.obligations += shareSetupTime(r.obligations, wall: Date().timeIntervalSince(familyStart))
-                merged.strengthening = r.strengthening
-            } catch {
-                let why = "Z3 error: \(error)"
-                merged.obligations += ids.map { ProofObligation.make(property: $0, family: family.name, verdict: .unknown(why), seconds: 0) }
-            }
-            let mine = merged.obligations.filter { $0.family == family.name }
-            let proved = mine.filter { $0.verdict == .proved }.count
-            progress?.done("prove \(family.name)", "\(proved)/\(mine.count) proved" + String(format: " (%.1f s)", Date().timeIntervalSince(familyStart)))
+            let why = failure ?? "not attempted: verify's prove budget of \(options.proveBudgetText) s was used up (--prove-budget)"
+            merged.obligations += ids.map { ProofObligation.make(property: $0, family: family.name, verdict: .unknown(why), seconds: 0) }
         }
         return merged
     }

@@ -69,9 +69,9 @@ extension L4Spec {
             options.timeoutMilliseconds = UInt32(timeoutMilliseconds)
             options.properties = Set(properties)
             if !families.isEmpty { options.families = ProofFamily.allCases.filter { families.contains($0.name) } }
-            let report = try Prover.run(options) { o in
+            let report = try Prover.run(options, progress: { o in
                 FileHandle.standardError.write(Data("prove: \(o.property) \(o.family): \(o.verdict.word) (\(String(format: "%.2f", o.seconds)) s)\n".utf8))
-            }
+            })
             if format == .text {
                 print(ProofRendering.text(report), terminator: "")
             } else {
