@@ -98,9 +98,11 @@ struct NIAnchor {
         try support(b).map { (x) throws(SMTError) in try v.context.bv(x, sort(b, v)) }
     }
 
-    /// The first invariant a concrete state breaks, or nil.
+    /// The first invariant a concrete state breaks, or nil: among those the
+    /// unwinding obligations assume (`all`; the counting layer is not among
+    /// their hypotheses, so a pair need not keep it).
     static func brokenInvariant(_ s: SymbolicState, _ r: NIRelation) throws(SMTError) -> String? {
-        try Vacuity.brokenInvariant(s, r.setting)
+        try Vacuity.brokenInvariant(s, r.setting, among: SymbolicInvariants.all)
     }
 
     // MARK: - Vacuity witness of the general proofs
