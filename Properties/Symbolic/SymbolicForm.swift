@@ -51,18 +51,15 @@ public enum Seeding: Sendable {
     /// Every tuple of the obligation's ground terms (positions the call
     /// touches and their one-step closure under "account of", "object in", ...).
     case everywhere
-    /// Only the focus: the goal's witnesses, the objects the call touches
-    /// (created, displaced, named by its capabilities) with their successors
-    /// and the last object, those objects' accounts, and the slots the call
-    /// touches with their successors and the last slot. For the ledger
-    /// invariants, whose instances over every pair of ground terms run to
-    /// tens of thousands, while their proofs read a ledger only at the
-    /// positions a create, a free or a slot write shifts.
-    case focus
-    /// Prefix sums (the ledgers): the group coordinate (an account, an
-    /// object) only at the goal's witnesses of its sort — the one group a
-    /// counting goal is about, for which alone the sums are read —, the
-    /// others at the focus; none when the goal has no such witness.
+    /// Prefix sums (the ledgers), whose instances over every tuple of
+    /// ground terms run to tens of thousands, while their proofs read a
+    /// ledger only for the goal's own group at the positions a create, a
+    /// free or a slot write shifts: the group coordinate (an account, an
+    /// object) only at the goal's witnesses of its sort, none when the goal
+    /// has none; the others at the focus — the goal's witnesses, the objects
+    /// the call touches (created, displaced, named by its capabilities) with
+    /// their successors and the last object, those objects' accounts, and
+    /// the slots the call touches with their successors and the last slot.
     case witnessGroup
 }
 

@@ -18,9 +18,9 @@ extension SymbolicKernel {
 
     /// `Spec.KernelState.slot(_:_:)`: indices beyond the bound read as empty.
     func slot(_ s: SymbolicState, _ task: Expr, _ index: Expr) throws(SMTError) -> SlotValue {
-        let p = try at(task, index), valid = try validSlot(s, index), e = try emptySlot()
-        return SlotValue(kind: try valid.ite(s.slotKind.select(p), e.kind), object: try valid.ite(s.slotObject.select(p), e.object),
-                         rights: try valid.ite(s.slotRights.select(p), e.rights), flags: try valid.ite(s.slotFlags.select(p), e.flags))
+        let raw = try rawSlot(s, at(task, index)), valid = try validSlot(s, index), e = try emptySlot()
+        return SlotValue(kind: try valid.ite(raw.kind, e.kind), object: try valid.ite(raw.object, e.object),
+                         rights: try valid.ite(raw.rights, e.rights), flags: try valid.ite(raw.flags, e.flags))
     }
 
     func write(_ s: SymbolicState, _ p: Expr, _ value: SlotValue) throws(SMTError) -> SymbolicState {

@@ -39,7 +39,7 @@ struct GroundTerms {
         }
     }
 
-    /// `Seeding.focus` terms: objects, accounts and slots (see `Seeding`).
+    /// The focus terms of `Seeding.witnessGroup`: objects, accounts and slots.
     var focusObjects: [Expr] = []
     var focusFactories: [Expr] = []
     var focusSlots: [Expr] = []
@@ -119,7 +119,7 @@ struct GroundTerms {
         }
     }
 
-    /// The focus terms (see `Seeding.focus`): the witnesses, the object a
+    /// The focus terms (see `Seeding.witnessGroup`): the witnesses, the object a
     /// create makes, the objects of the slots the call touches (which it may
     /// displace or delete), their successors and the last object; the
     /// accounts of those objects and the factories the call names; the
@@ -171,7 +171,6 @@ struct GroundTerms {
     func seeds(_ seeding: Seeding, _ b: BoundSort, group: Bool) -> [Expr] {
         switch seeding {
         case .everywhere: terms(b)
-        case .focus: focusTerms(b)
         case .witnessGroup: group ? witnesses.filter { $0.0 == b }.map(\.1) : focusTerms(b)
         }
     }
