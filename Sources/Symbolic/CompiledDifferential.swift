@@ -236,8 +236,8 @@ public final class CompiledDifferential {
     /// Every field of `k` in `SymbolicState.fields` order, from
     /// `ConcreteTables` (the values `SymbolicState(concrete:)` stores, without
     /// building terms). A ghost the columns do not give (the λ-built
-    /// `ledger`) is not compared, and no compared field reads it: zeros
-    /// stand in.
+    /// `ledger` and `refLedger`) is not compared, and no compared field
+    /// reads it: zeros stand in.
     private func tables(_ k: KernelState) throws(SMTError) -> Encoded {
         if let known = tables[k] { return known }
         if tables.count >= tableLimit { tables.removeAll(keepingCapacity: true) }

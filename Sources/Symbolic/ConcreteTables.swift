@@ -26,8 +26,9 @@ public enum ConcreteTables {
         case scalar(Literal)
     }
 
-    /// Every field of `SymbolicState.fields` but the λ-built ghosts (`ledger`,
-    /// see `SymbolicState.ledger(of:)`) and the configuration scalars.
+    /// Every field of `SymbolicState.fields` but the λ-built ghosts (`ledger`
+    /// and `refLedger`, see `SymbolicState.ledger(of:)`) and the
+    /// configuration scalars.
     public static let columns: [Column] = slotColumns + pageColumns + objectColumns + threadColumns + irqColumns + [
         Column(name: "owner", indexWidth: 16, elementWidth: 8, fill: .bits(0)) { _ in [] },
     ]

@@ -160,6 +160,10 @@ public struct SymbolicState {
         arrayFields + [("slotBound", \.slotBound), ("pageBound", \.pageBound)]
     }
 
+    /// The terms of every field, in `fields` order (for substituting one
+    /// state for another).
+    public var fieldTerms: [Expr] { Self.fields.map { self[keyPath: $0.1] } }
+
     /// `condition ? a : b`, field by field (the configuration is shared).
     public static func ite(_ condition: Expr, _ a: SymbolicState, _ b: SymbolicState) throws(SMTError) -> SymbolicState {
         var r = b

@@ -41,3 +41,11 @@ struct L4Spec: ParsableCommand {
         }
     }
 }
+
+extension ContinuousClock.Instant {
+    /// Seconds from this instant to now, as the reports give timings.
+    var secondsToNow: Double {
+        let d = ContinuousClock.now - self
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}

@@ -112,18 +112,18 @@ public struct ExploredDifferential {
                         _ workers: Workers) throws(SMTError) -> [Chunk] {
         let size = max(1, min(256, level.count / (workers.count * 8)))
         let bounds = stride(from: 0, to: level.count, by: size).map { $0..<min($0 + size, level.count) }
-        let queue = ChunkQueue(count: bounds.count)
+        let queue = IndexedWork<Chunk>(count: bounds.count)
         DispatchQueue.concurrentPerform(iterations: min(workers.count, bounds.count)) { w in
             let check = workers.checkers[w]
-            while let i = queue.take() {
+            while let i = queue.next() {
                 do throws(SMTError) {
-                    queue.put(i, .success(try chunk(level[bounds[i]], system, seen: seen, expand: expand, check)))
+                    queue.store(i, try chunk(level[bounds[i]], system, seen: seen, expand: expand, check))
                 } catch {
-                    queue.put(i, .failure(error))
+                    queue.fail(error)
                 }
             }
         }
-        return try queue.results()
+        return try queue.outputs()
     }
 
     static func chunk(_ states: ArraySlice<KernelSystem.State>, _ system: KernelSystem, seen: Set<UInt64>, expand: Bool,
@@ -151,37 +151,5 @@ public struct ExploredDifferential {
             }
         }
         return c
-    }
-}
-
-/// The chunks of one level: handed out in order, results kept by index.
-private final class ChunkQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private var done: [Result<ExploredDifferential.Chunk, SMTError>?]
-
-    init(count: Int) { done = Array(repeating: nil, count: count) }
-
-    func take() -> Int? {
-        lock.withLock {
-            guard nextIndex < done.count else { return nil }
-            nextIndex += 1
-            return nextIndex - 1
-        }
-    }
-
-    func put(_ i: Int, _ r: Result<ExploredDifferential.Chunk, SMTError>) { lock.withLock { done[i] = r } }
-
-    /// Every chunk's result in order; the first failure rethrown.
-    func results() throws(SMTError) -> [ExploredDifferential.Chunk] {
-        var out: [ExploredDifferential.Chunk] = []
-        for r in done {
-            switch r {
-            case .success(let c)?: out.append(c)
-            case .failure(let e)?: throw e
-            case nil: throw SMTError(code: SMTError.wrapperCode, message: "a chunk of the level was not compared")
-            }
-        }
-        return out
     }
 }

@@ -73,10 +73,10 @@ struct Vacuity {
     /// call's arguments only.
     func witness(pre: SymbolicState, inScope: Expr, precondition: Expr, timeoutMilliseconds: UInt32) throws(SMTError) -> Search {
         let v = setting.v
-        let from = SymbolicState.fields.map { pre[keyPath: $0.1] }
+        let from = pre.fieldTerms
         var undecided = false
         for (name, state) in witnesses {
-            let to = SymbolicState.fields.map { state[keyPath: $0.1] }
+            let to = state.fieldTerms
             let query = [try inScope.substitute(from, to), try precondition.substitute(from, to)]
             switch try LazyInstantiation(v.context).decide(query, hypotheses: [], timeoutMilliseconds: timeoutMilliseconds) {
             case .sat: return .found(name)

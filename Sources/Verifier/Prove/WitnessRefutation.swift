@@ -18,12 +18,12 @@ extension Vacuity {
     /// witness's name; nil when none does within the limit.
     func refutation(_ assertions: [Expr], hypotheses: [Hypothesis], pre: SymbolicState,
                     timeoutMilliseconds: UInt32) throws(SMTError) -> (scenario: String, model: Model)? {
-        let from = SymbolicState.fields.map { pre[keyPath: $0.1] }
+        let from = pre.fieldTerms
         let deadline = Date().addingTimeInterval(Double(timeoutMilliseconds) / 1000)
         for (name, state) in witnesses {
             let left = LazyInstantiation.milliseconds(until: deadline)
             guard left > 0 else { return nil }
-            let to = SymbolicState.fields.map { state[keyPath: $0.1] }
+            let to = state.fieldTerms
             var query: [Expr] = []
             for e in assertions { query.append(try e.substitute(from, to)) }
             let concrete = hypotheses.map { h in

@@ -33,7 +33,7 @@ extension L4Spec.Prove {
         for s in scenarios {
             let start = ContinuousClock.now
             let r = try ExploredDifferential.run(s, maxDepth: s.bounds.depth, maxStates: maxStates, workers: pool)
-            let seconds = Self.seconds(since: start)
+            let seconds = start.secondsToNow
             FileHandle.standardError.write(Data("prove --differential: \(s.name): \(r.states) states, \(r.edges) edges, \(r.agreeing) agree, \(r.disagreements.count) differ, \(r.compiledSteps) steps compiled, \(r.simplifiedByZ3) pairs simplified by Z3 (\(String(format: "%.1f", seconds)) s)\n".utf8))
             disagreed = disagreed || !r.disagreements.isEmpty
             cut = cut || r.truncated
@@ -46,13 +46,8 @@ extension L4Spec.Prove {
         }
         print(TextTable.render(header: ["scenario", "states", "depth", "edges", "compared", "out of scope", "agree", "differ", "verdict", "s"],
                                rows: rows))
-        print("\(count) worker\(count == 1 ? "" : "s"), " + String(format: "%.1f s", Self.seconds(since: total)))
+        print("\(count) worker\(count == 1 ? "" : "s"), " + String(format: "%.1f s", total.secondsToNow))
         if disagreed { throw ExitCode(1) }
         if cut { throw ExitCode(3) }
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }

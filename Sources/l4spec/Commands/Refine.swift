@@ -87,8 +87,7 @@ extension L4Spec {
                 let loaded = try names.map { s throws(InputError) in try ScenarioLoader.resolve(s, relativeTo: ".") }
                 cases.append(try RefineRunner.random(walks: n, length: length, seed: seed, scenarios: loaded, options: options))
             }
-            let d = ContinuousClock.now - start
-            let report = RefineReport(cases: cases, seconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+            let report = RefineReport(cases: cases, seconds: start.secondsToNow)
             switch format {
             case .text: print(RefineRendering.text(report))
             case .junit: print(RefineRendering.junit(report, timestamp: timestamp), terminator: "")

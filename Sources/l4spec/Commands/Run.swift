@@ -24,8 +24,7 @@ extension L4Spec {
             let (t, scenario) = try TraceRunner.load(path: trace)
             let result = TraceRunner.run(t, on: scenario)
             guard format == .text else {
-                let d = ContinuousClock.now - start
-                let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+                let seconds = start.secondsToNow
                 let record = ReplayRecords.run(result, path: trace, seconds: seconds)
                 let report = OutputReport(command: "run", tool: OutputPrinter.tool(), timestamp: OutputJSON.timestamp(timestamp),
                                           results: [record], seconds: seconds)

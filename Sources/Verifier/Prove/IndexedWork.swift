@@ -1,0 +1,39 @@
+import Foundation
+import SMT
+
+/// Work items 0..<count handed out in order to worker threads, their
+/// results kept by index, so a parallel run returns what a sequential one
+/// would (the prover's families, the differential's chunks of a level).
+/// Once an item fails no more are handed out, and the failure is rethrown.
+final class IndexedWork<Output>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private var slots: [Output?]
+    private var error: SMTError?
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    /// The next item to work on, or nil when all are taken or one failed.
+    func next() -> Int? {
+        lock.withLock {
+            guard error == nil, nextIndex < slots.count else { return nil }
+            defer { nextIndex += 1 }
+            return nextIndex
+        }
+    }
+
+    func store(_ i: Int, _ output: Output) { lock.withLock { slots[i] = output } }
+    func fail(_ e: SMTError) { lock.withLock { if error == nil { error = e } } }
+
+    /// Every item's output in index order; the first failure rethrown.
+    func outputs() throws(SMTError) -> [Output] {
+        let (e, all) = lock.withLock { (error, slots) }
+        if let e { throw e }
+        var out: [Output] = []
+        for o in all {
+            guard let o else { throw SMTError(code: SMTError.wrapperCode, message: "a work item was never done") }
+            out.append(o)
+        }
+        return out
+    }
+}
