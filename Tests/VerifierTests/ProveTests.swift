@@ -22,11 +22,12 @@ import Verifier
     }
 
     /// Point 8: two workers, one Z3 context each, give the one-worker report
-    /// (same obligations in the same order, same verdicts).
+    /// (same obligations in the same order, same verdicts), although they
+    /// take the costliest family, listed last here, first.
     @Test func twoWorkersGiveTheOneWorkerReport() throws {
         var options = ProofOptions()
         options.properties = ["CAP-1", "MAP-4"]
-        options.families = [.unmapMemory, .capValid, .capEqual]
+        options.families = [.unmapMemory, .capValid, .create(.gate)]
         options.timeoutMilliseconds = 60_000
         let one = try Prover.run(options)
         let two = try Prover.run(options, workers: 2)

@@ -38,6 +38,20 @@ public enum ProofFamily: CaseIterable, Sendable, Hashable {
         }
     }
 
+    /// The family's share of the one-worker proof time in seconds, rounded
+    /// (docs/performance.md, 2026-11-27): only the order in which parallel
+    /// workers take families depends on it, never a verdict. The counting
+    /// layer makes the families that create or free objects the costly ones.
+    var schedulingWeight: Int {
+        switch self {
+        case .create(.factory): 24
+        case .mapObject: 20
+        case .create(.task), .create(.thread), .create(.irq): 5
+        case .mapMemory, .unmapObject, .create(.gate): 4
+        default: 1
+        }
+    }
+
     /// The symbolic call with named argument constants, and the event's own
     /// preconditions (a create names a free table entry other than "none").
     /// The argument constants are named `prefix.name` (one set per step of
