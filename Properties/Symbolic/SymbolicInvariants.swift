@@ -12,7 +12,8 @@ public enum SymbolicInvariants {
     /// Added to make the catalogue's invariants inductive (Hyperkernel/Serval
     /// style): the mapping tree's ghost closure and where authority may sit.
     public static let strengthening: [SymbolicInvariant] = [ancestorClosure, ancestorsMapped, ancestorTransitive, derivationFlows, accountFlows,
-                                                            slotValues, pageValues, lifeValues, freeTasksEmpty, dyingReady, noneIsFree, countedNonZero]
+                                                            slotValues, pageValues, lifeValues, freeTasksEmpty, dyingReady, noneIsFree, countedNonZero,
+                                                            kindsAllocate, reservationFits]
 
     static func slotTask(_ p: Expr) throws(SMTError) -> Expr { try p.extract(high: 15, low: 8) }
     static func slotRef(_ s: SymbolicState, _ p: Expr) throws(SMTError) -> Expr { try s.slotKind.select(p).concat(s.slotObject.select(p)) }
@@ -161,11 +162,33 @@ public enum SymbolicInvariants {
         try s.life.select(x[0]).ule(p.v.b8(LifeValue.zombie))
     }
 
+    /// Only the kinds of `Spec`'s tables are ever allocated, so every
+    /// allocated object but the scheduler costs its account at least 1.
+    static let kindsAllocate = SymbolicInvariant(
+        id: "AUX-KIND", title: "an entry of no object kind (0, or above the scheduler's) is free", strengthening: true, bound: [.object]
+    ) { (p, s, x) throws(SMTError) in
+        let v = p.v, kind = try p.kernel.kindOf(x[0])
+        return try kind.eq(v.b8(0)).or(kind.ugt(v.b8(Kind.scheduler))).implies(s.life.select(x[0]).eq(v.b8(LifeValue.free)))
+    }
+
     static let freeTasksEmpty = SymbolicInvariant(
         id: "AUX-FREE", title: "a free task entry holds no capability (a task created there starts empty)", strengthening: true, bound: [.slot]
     ) { (p, s, x) throws(SMTError) in
         let v = p.v, task = try p.kernel.ref(Kind.task, slotTask(x[0]))
         return try s.life.select(task).eq(v.b8(LifeValue.free)).implies(s.slotKind.select(x[0]).eq(v.b8(0)))
+    }
+
+    /// A charged factory costs its account 1 + limit (MEM-2's item); that
+    /// 16-bit sum never wraps to 0 because `create` refuses a limit it would
+    /// overflow (kernel-api §3.4, `limitOverflow`). So every charged object
+    /// costs at least 1, and a drained account has nothing charged to it.
+    static let reservationFits = SymbolicInvariant(
+        id: "AUX-RESERVE", title: "a charged factory's reservation (1 + limit) does not wrap: its limit is below 0xFFFF",
+        strengthening: true, bound: [.factory]
+    ) { (p, s, x) throws(SMTError) in
+        let k = p.kernel, v = p.v, f = x[0], fref = try k.ref(Kind.factory, f)
+        let charged = try s.life.select(fref).ne(v.b8(LifeValue.free)).and(s.quota.select(fref).ne(v.none))
+        return try charged.implies(s.limit.select(f).ne(v.b16(0xFFFF)))
     }
 
     static let accountFlows = SymbolicInvariant(

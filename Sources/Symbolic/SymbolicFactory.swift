@@ -52,7 +52,7 @@ extension SymbolicKernel {
         var limitOverflow = try v.truth(false)
         if call.kind == .factory {
             let sum = try amount.bvadd(call.limit)
-            limitOverflow = try sum.ult(amount)
+            limitOverflow = weakening.contains(.noLimitOverflowCheck) ? try v.truth(false) : try sum.ult(amount)
             amount = sum
         }
         let (charged, afterCharge) = try charge(s, f, amount)

@@ -61,6 +61,8 @@ public struct Weakening: OptionSet, Sendable {
     public static let unmaskAlways = Weakening(rawValue: 1 << 18)
     /// Inserting a counted capability leaves the object's counter (§5.2, CAP-5).
     public static let uncountedInsert = Weakening(rawValue: 1 << 19)
+    /// A factory's create takes a limit whose reservation 1 + limit wraps (§3.4, AUX-RESERVE).
+    public static let noLimitOverflowCheck = Weakening(rawValue: 1 << 20)
 }
 
 // MARK: - Addressing

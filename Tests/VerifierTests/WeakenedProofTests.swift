@@ -48,6 +48,7 @@ import Verifier
         Case(defect: "deletion keeps stale slots", weakening: .keepStaleSlots, family: .unmapObject, property: "CAP-5"),
         Case(defect: "a counted insert leaves the counter", weakening: .uncountedInsert, family: .mapObject, property: "CAP-5"),
         Case(defect: "a counted insert leaves the counter", weakening: .uncountedInsert, family: .create(.gate), property: "CAP-5"),
+        Case(defect: "a factory's reservation may wrap", weakening: .noLimitOverflowCheck, family: .create(.factory), property: "AUX-RESERVE"),
     ]
 
     static func verdict(_ c: Case, _ weakening: Weakening) throws -> ProofVerdict {

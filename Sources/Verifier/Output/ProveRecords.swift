@@ -15,13 +15,15 @@ public enum ProveRecords {
                                    title: entry?.title ?? titles[o.property], requirement: entry?.requirement ?? titles[o.property],
                                    method: "inductive proof per system call (Z3)", verdict: o.verdict.word, outcome: .pass,
                                    seconds: o.seconds, detail: "")
-            rec.kind = entry?.kind.rawValue ?? (titles[o.property] != nil ? "strengthening invariant" : nil)
+            let lemma = Prover.preconditionLemmas.contains { $0.id == o.property }
+            rec.kind = entry?.kind.rawValue ?? (lemma ? "precondition lemma" : titles[o.property] != nil ? "strengthening invariant" : nil)
             rec.bound = "every state satisfying the invariants, 2^8 of every object"
             rec.assumptions = report.assumptions
             rec.rule = sources.rule(operation: operation(of: o.family))
             switch o.verdict {
             case .proved:
-                rec.detail = "Inv ∧ inScope ∧ step ∧ ¬\(o.property)′ is unsatisfiable"
+                rec.detail = lemma ? "Inv ∧ ¬\(o.property) is unsatisfiable: the call's precondition holds in every state satisfying the invariants"
+                    : "Inv ∧ inScope ∧ step ∧ ¬\(o.property)′ is unsatisfiable"
             case .refuted(let c):
                 rec.outcome = .fail
                 rec.detail = "a state satisfying every invariant whose \(o.family) step breaks \(o.property)"

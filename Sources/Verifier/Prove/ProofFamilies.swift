@@ -104,17 +104,30 @@ public enum ProofFamily: CaseIterable, Sendable, Hashable {
     }
 
     /// The event's preconditions that quantify over the state, as
-    /// hypotheses: a factory is created at an entry no object is charged to.
-    /// `Spec` frees a factory entry only when its account is drained, and
-    /// with exact accounting (MEM-2, proved with the ledger invariants only
-    /// on request) nothing is then charged to it; without this, a
-    /// stale charge would make the new factory pay for another domain's object.
+    /// hypotheses: a factory is created at an entry no object is charged to
+    /// (else a stale charge would make the new factory pay for another
+    /// domain's object). Each is also proved, as an obligation of its own,
+    /// from the invariants of the pre-state (`preconditionGoals`).
     func universalPreconditions(_ k: SymbolicKernel, pre: SymbolicState, _ call: SymbolicCall) -> [Hypothesis] {
         guard case .create(let c) = call, c.kind == .factory else { return [] }
-        let v = k.v
-        return [Hypothesis(name: "nothing charged to the new factory's entry", sorts: [v.bv16]) { (x) throws(SMTError) in
-            let allocated = try k.kindOf(x[0]).ne(v.b8(Kind.scheduler)).and(pre.life.select(x[0]).ne(v.b8(LifeValue.free)))
-            return try allocated.implies(pre.quota.select(x[0]).ne(c.entry))
+        return [Hypothesis(name: Prover.newAccountID, sorts: [k.v.bv16]) { (x) throws(SMTError) in
+            try Self.allocated(k, pre, x[0]).implies(pre.quota.select(x[0]).ne(c.entry))
         }]
+    }
+
+    /// The negations of `universalPreconditions`, as goals over fresh
+    /// witnesses. The account is a witness too, so that the ledger's
+    /// instances are seeded at it (`Seeding.witnessGroup`).
+    func preconditionGoals(_ k: SymbolicKernel, pre: SymbolicState, _ call: SymbolicCall) throws(SMTError) -> [Prover.Goal] {
+        guard case .create(let c) = call, c.kind == .factory else { return [] }
+        let v = k.v, ctx = v.context
+        let x = try ctx.freshConstant("w", v.bv16), q = try ctx.freshConstant("w", v.bv8)
+        let charged = try Self.allocated(k, pre, x).and(q.eq(c.entry), pre.quota.select(x).eq(q))
+        return [Prover.Goal(id: Prover.newAccountID, witnesses: [(.object, x), (.factory, q)], ground: charged, universal: [])]
+    }
+
+    static func allocated(_ k: SymbolicKernel, _ s: SymbolicState, _ x: Expr) throws(SMTError) -> Expr {
+        let v = k.v
+        return try k.kindOf(x).ne(v.b8(Kind.scheduler)).and(s.life.select(x).ne(v.b8(LifeValue.free)))
     }
 }

@@ -94,7 +94,8 @@ public enum Prover {
         ProofReport(obligations: obligations, z3Version: SMTContext.version,
                     strengthening: (SymbolicInvariants.strengthening
                                     + (obligations.contains { countingIDs.contains($0.property) } ? SymbolicInvariants.counting.filter(\.strengthening) : []))
-                        .map { ($0.id, $0.title) },
+                        .map { ($0.id, $0.title) }
+                        + preconditionLemmas.filter { (id, _) in obligations.contains { $0.property == id } },
                     assumptions: assumptions, notEncoded: notEncoded)
     }
 
@@ -107,6 +108,15 @@ public enum Prover {
     static func wanted(_ id: String, _ options: ProofOptions) -> Bool { options.properties.isEmpty || options.properties.contains(id) }
 
     static var countingIDs: Set<String> { Set(SymbolicInvariants.counting.map(\.id)) }
+
+    /// The obligations that prove a call's ∀-precondition (`ProofFamily.preconditionGoals`):
+    /// a property of the pre-state, `Inv ∧ ¬pre` unsatisfiable, which the call's
+    /// other obligations assume. It needs the counting layer: a free entry's
+    /// account is drained (CAP-6), and a drained account has nothing charged
+    /// to it (MEM-2 and its ledger; AUX-KIND and AUX-RESERVE: every charge
+    /// is at least 1).
+    public static let newAccountID = "AUX-NEW-ACCOUNT"
+    public static let preconditionLemmas = [(id: newAccountID, title: "a factory is created at an entry no object is charged to (create's precondition, proved from the invariants)")]
 
     static func prove(_ family: ProofFamily, _ setting: ProofSetting, _ vacuity: Vacuity, _ options: ProofOptions,
                       _ progress: (ProofObligation) -> Void) throws(SMTError) -> [ProofObligation] {
@@ -134,6 +144,15 @@ public enum Prover {
                 out.append(try discharge(goal, shared, setting, options))
                 progress(out[out.count - 1])
             }
+        }
+        // The call's ∀-preconditions, proved from every invariant of the
+        // pre-state without assuming them (nor the step's scope).
+        var lemma = counting
+        lemma.base = [precondition]
+        lemma.preconditions = []
+        for goal in try family.preconditionGoals(kernel, pre: pre, call) where wanted(goal.id, options) {
+            out.append(try discharge(goal, lemma, setting, options))
+            progress(out[out.count - 1])
         }
         for prop in SymbolicTransitions.all where wanted(prop.id, options) {
             let witnesses = try prop.bound.map { (b) throws(SMTError) in try ctx.freshConstant("w", b.sort(v)) }
@@ -226,6 +245,6 @@ public enum Prover {
 /// The property IDs `prove` knows (catalogue forms and strengthening invariants).
 public enum ProofCatalogue {
     public static var ids: [String] {
-        (SymbolicInvariants.all + SymbolicInvariants.counting).map(\.id) + SymbolicTransitions.all.map(\.id)
+        (SymbolicInvariants.all + SymbolicInvariants.counting).map(\.id) + Prover.preconditionLemmas.map(\.id) + SymbolicTransitions.all.map(\.id)
     }
 }
