@@ -57,7 +57,7 @@ import Verifier
         let report = try Self.run("insecure-revocation-exit", [.capValid], [.outputConsistency])
         let o = try #require(report.obligations.first)
         guard case .refuted = o.verdict else {
-            Issue.record("expected a refutation, got \(o.verdict.word)")
+            Issue.record("expected a refutation, got \(o.verdict)")
             return
         }
         let pair = try #require(o.pair, "no concrete pair: \(o.anchorNote ?? "")")

@@ -104,23 +104,31 @@ final class LazyInstantiation {
     func missingInstances(_ hypotheses: [Hypothesis], _ model: Model, _ from: [Expr], _ to: [Expr], _ deadline: Date) throws(SMTError) -> [Expr]? {
         let terms = try TermsByValue(reducer.allReadIndices.filter { reducer.readDepth($0) <= 2 }, model, context)
         var added: [Expr] = []
-        var undecided = false
-        for h in hypotheses {
-            // A check that runs long is retried on the next round's model
-            // when other hypotheses already give instances to add.
-            let limit = Date(timeIntervalSinceNow: min(10, max(0, deadline.timeIntervalSinceNow)))
-            switch try violation(h, model, from, to, limit) {
-            case .none: continue
-            case .some(nil):
-                trace("  \(h.name): check undecided within its limit")
-                undecided = true
-            case .some(let point?):
-                let tuples = terms.instances(point)
-                trace("  \(h.name) fails at \(point.map(\.description).joined(separator: ", ")): \(tuples.count) instance(s)")
-                for at in tuples { added.append(try reducer.reduce(h.body(at))) }
+        var undecided: [Hypothesis] = []
+        // A check gets 10 s first: one that runs long is retried on the next
+        // round's model when other hypotheses already give instances to add.
+        // When none does, the undecided checks get what is left of the
+        // obligation's time (a loaded machine can slow a check past 10 s).
+        var pending = hypotheses, limit = 10.0
+        while !pending.isEmpty {
+            undecided = []
+            for h in pending {
+                let until = Date(timeIntervalSinceNow: min(limit, max(0, deadline.timeIntervalSinceNow)))
+                switch try violation(h, model, from, to, until) {
+                case .none: continue
+                case .some(nil):
+                    trace("  \(h.name): check undecided within its limit")
+                    undecided.append(h)
+                case .some(let point?):
+                    let tuples = terms.instances(point)
+                    trace("  \(h.name) fails at \(point.map(\.description).joined(separator: ", ")): \(tuples.count) instance(s)")
+                    for at in tuples { added.append(try reducer.reduce(h.body(at))) }
+                }
             }
+            guard added.isEmpty, limit.isFinite else { break }
+            (pending, limit) = (undecided, .infinity)
         }
-        return undecided && added.isEmpty ? nil : added
+        return !undecided.isEmpty && added.isEmpty ? nil : added
     }
 
     /// One fresh-solver query with restarts: Z3 4.8.12's run time on these
