@@ -31,6 +31,13 @@ public struct ProofSetting {
         self.frameBound = frameBound
     }
 
+    /// Every domain may flow to every other, and every frame is user memory:
+    /// the setting in which a concrete state's invariants are evaluated.
+    public static func permissive(_ kernel: SymbolicKernel) throws(SMTError) -> ProofSetting {
+        let v = kernel.v
+        return ProofSetting(kernel: kernel, flow: try v.context.constArray(v.bv16, v.truth(true)), frameBound: try v.b8(0xFF))
+    }
+
     public func flows(_ a: Expr, _ b: Expr) throws(SMTError) -> Expr { try flow.select(a.concat(b)) }
 }
 

@@ -81,6 +81,10 @@ extension SymbolicKernel {
         try kindOf(ref).eq(v.b8(Kind.scheduler)).ite(v.b8(LifeValue.live), s.life.select(ref))
     }
     public func isLive(_ s: SymbolicState, _ ref: Expr) throws(SMTError) -> Expr { try life(s, ref).eq(v.b8(LifeValue.live)) }
+    /// A table entry that holds an object, live or a zombie (the scheduler is no table entry).
+    public func isAllocated(_ s: SymbolicState, _ ref: Expr) throws(SMTError) -> Expr {
+        try kindOf(ref).ne(v.b8(Kind.scheduler)).and(s.life.select(ref).ne(v.b8(LifeValue.free)))
+    }
 
     /// Bit test on an 8-bit field.
     public func has(_ bits: Expr, _ mask: UInt8) throws(SMTError) -> Expr { try bits.bvand(v.b8(mask)).ne(v.b8(0)) }

@@ -41,9 +41,7 @@ import Verifier
     }
 
     static func setting() throws -> ProofSetting {
-        let kernel = try SymbolicKernel(Vocabulary(SMTContext()))
-        let v = kernel.v
-        return ProofSetting(kernel: kernel, flow: try v.context.constArray(v.bv16, v.truth(true)), frameBound: try v.b8(0xFF))
+        try .permissive(SymbolicKernel(Vocabulary(SMTContext())))
     }
 
     @Test(arguments: ScenarioLoader.builtInNames)

@@ -27,7 +27,7 @@ import Testing
 
         init() throws {
             let kernel = try SymbolicKernel(Vocabulary(SMTContext()))
-            p = ProofSetting(kernel: kernel, flow: try kernel.v.context.constArray(kernel.v.bv16, kernel.v.truth(true)), frameBound: try kernel.v.b8(0xFF))
+            p = try .permissive(kernel)
             let k = try ScenarioLoader.builtIn("client-server").initial
             let free = (0..<Capacity.factories).first { k.factory(FactoryID($0)).life == .free }
             boot = k

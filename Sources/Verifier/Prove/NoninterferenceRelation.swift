@@ -61,9 +61,7 @@ struct NIRelation {
 
     func taskRef(_ position: Expr) throws(SMTError) -> Expr { try k.ref(Kind.task, position.extract(high: 15, low: 8)) }
 
-    func allocated(_ s: SymbolicState, _ r: Expr) throws(SMTError) -> Expr {
-        try k.kindOf(r).ne(v.b8(Kind.scheduler)).and(s.life.select(r).ne(v.b8(LifeValue.free)))
-    }
+    func allocated(_ s: SymbolicState, _ r: Expr) throws(SMTError) -> Expr { try k.isAllocated(s, r) }
 
     func mine(_ s: SymbolicState, _ r: Expr, _ visible: Visible) throws(SMTError) -> Expr {
         try allocated(s, r).and(visible(s.owner.select(r)))

@@ -81,7 +81,7 @@ struct NIText {
         case .outputConsistency:
             lines.append("result: \(try CounterexampleText.outcome(m, view.stepS.outcome)) in s, \(try CounterexampleText.outcome(m, view.stepT.outcome)) in t")
         case .domConsistency:
-            let r = NIRelation(setting: ProofSetting(kernel: kernel, flow: try kernel.v.context.constArray(kernel.v.bv16, kernel.v.truth(true)), frameBound: try kernel.v.b8(0xFF)), defect: nil)
+            let r = NIRelation(setting: try .permissive(kernel), defect: nil)
             lines.append("dom(a): \(domain(try m.uint64(view.d))) in s, \(domain(try m.uint64(r.domain(view.t, caller: view.caller)))) in t")
         case .weakStepConsistency:
             lines.append(observer)

@@ -111,7 +111,7 @@ public enum ProofFamily: CaseIterable, Sendable, Hashable {
     func universalPreconditions(_ k: SymbolicKernel, pre: SymbolicState, _ call: SymbolicCall) -> [Hypothesis] {
         guard case .create(let c) = call, c.kind == .factory else { return [] }
         return [Hypothesis(name: Prover.newAccountID, sorts: [k.v.bv16]) { (x) throws(SMTError) in
-            try Self.allocated(k, pre, x[0]).implies(pre.quota.select(x[0]).ne(c.entry))
+            try k.isAllocated(pre, x[0]).implies(pre.quota.select(x[0]).ne(c.entry))
         }]
     }
 
@@ -122,12 +122,7 @@ public enum ProofFamily: CaseIterable, Sendable, Hashable {
         guard case .create(let c) = call, c.kind == .factory else { return [] }
         let v = k.v, ctx = v.context
         let x = try ctx.freshConstant("w", v.bv16), q = try ctx.freshConstant("w", v.bv8)
-        let charged = try Self.allocated(k, pre, x).and(q.eq(c.entry), pre.quota.select(x).eq(q))
+        let charged = try k.isAllocated(pre, x).and(q.eq(c.entry), pre.quota.select(x).eq(q))
         return [Prover.Goal(id: Prover.newAccountID, witnesses: [(.object, x), (.factory, q)], ground: charged, universal: [])]
-    }
-
-    static func allocated(_ k: SymbolicKernel, _ s: SymbolicState, _ x: Expr) throws(SMTError) -> Expr {
-        let v = k.v
-        return try k.kindOf(x).ne(v.b8(Kind.scheduler)).and(s.life.select(x).ne(v.b8(LifeValue.free)))
     }
 }
